@@ -1,0 +1,112 @@
+/** Text to AST: lex, parse with recovery, build. Never throws; every problem is a `syntax-error` diagnostic. */
+import type { IToken } from 'chevrotain';
+import type { Comment, Document, SourceLocation } from './ast.js';
+import { AstBuilder } from './cstToAst.js';
+import { IssueCodes, type Diagnostic } from './diagnostics.js';
+import { parseTokens } from './parser.js';
+import { DocComment, flowLexer, LineComment } from './tokens.js';
+
+export interface ParseResult {
+  document: Document;
+  /** Syntax errors, in source order. */
+  diagnostics: Diagnostic[];
+}
+
+export function parse(text: string): ParseResult {
+  const lexed = flowLexer.tokenize(text);
+  const diagnostics: Diagnostic[] = lexed.errors.map((e) => {
+    const ch = text[e.offset] ?? '';
+    const message =
+      ch === '"'
+        ? 'This string is not closed: add a closing " before the end of the line.'
+        : `Unexpected character "${ch}".`;
+    const length = ch === '"' ? lineEnd(text, e.offset) - e.offset : e.length;
+    return syntaxError(rangeAt(text, e.offset, length), message);
+  });
+  const { cst, errors } = parseTokens(lexed.tokens);
+  const lastToken = lexed.tokens[lexed.tokens.length - 1];
+  for (const error of errors) {
+    const range = tokenRange(error.token) ?? endRange(text, lastToken);
+    diagnostics.push(syntaxError(range, error.message));
+  }
+  const comments = (lexed.groups['comments'] ?? []).map(toComment);
+  const builder = new AstBuilder();
+  const document = builder.document(cst, comments);
+  document.loc = rangeAt(text, 0, text.length);
+  diagnostics.push(...builder.diagnostics);
+  diagnostics.sort((a, b) => a.range.offset - b.range.offset);
+  return { document, diagnostics: dedupe(diagnostics) };
+}
+
+function toComment(token: IToken): Comment {
+  const style = token.tokenType === DocComment ? 'doc' : token.tokenType === LineComment ? 'line' : 'block';
+  return { kind: 'Comment', style, text: token.image, loc: tokenRange(token)! };
+}
+
+function syntaxError(range: SourceLocation, message: string): Diagnostic {
+  return { severity: 'error', code: IssueCodes.SyntaxError, message, range };
+}
+
+function tokenRange(token: IToken): SourceLocation | undefined {
+  if (token.isInsertedInRecovery || Number.isNaN(token.startOffset) || token.startLine === undefined)
+    return undefined;
+  if (Number.isNaN(token.startLine)) return undefined;
+  return {
+    offset: token.startOffset,
+    line: token.startLine,
+    column: token.startColumn!,
+    endOffset: token.endOffset! + 1,
+    endLine: token.endLine!,
+    endColumn: token.endColumn! + 1,
+  };
+}
+
+/** A zero-width range just after the last token (errors at the end of the file). */
+function endRange(text: string, last: IToken | undefined): SourceLocation {
+  const offset = last ? last.endOffset! + 1 : text.length;
+  return rangeAt(text, offset, 0);
+}
+
+function lineEnd(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  return i;
+}
+
+/** The range of `length` characters at `offset`, computing lines and columns by scanning the text. */
+export function rangeAt(text: string, offset: number, length: number): SourceLocation {
+  const start = positionAt(text, offset);
+  const end = positionAt(text, offset + length);
+  return {
+    offset,
+    line: start.line,
+    column: start.column,
+    endOffset: offset + length,
+    endLine: end.line,
+    endColumn: end.column,
+  };
+}
+
+export function positionAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const limit = Math.min(offset, text.length);
+  for (let i = 0; i < limit; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Recovery can report the same spot twice; one message per place and text is enough. */
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.range.offset}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
