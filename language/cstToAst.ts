@@ -577,7 +577,7 @@ export class AstBuilder {
     const primary = this.node(c, 'primary');
     let result: A.Expression = primary ? this.primary(primary) : this.missingExpression();
     const suffixes: (IToken | CstNode)[] = [
-      ...this.tokens(c, 'Identifier').filter(isGoodToken),
+      ...this.tokens(c, 'member').filter(isGoodToken),
       ...this.nodes(c, 'argumentList'),
     ];
     if (suffixes.length === 0) return result;

@@ -91,7 +91,7 @@ class FlowParser extends CstParser {
   });
 
   private fieldDecl = this.RULE('fieldDecl', () => {
-    this.CONSUME(t.Identifier);
+    this.CONSUME(t.Name, { LABEL: 'Identifier' });
     this.CONSUME(t.Colon);
     this.SUBRULE(this.typeRef);
     this.OPTION(() => this.CONSUME(t.Comma));
@@ -373,7 +373,7 @@ class FlowParser extends CstParser {
         {
           ALT: () => {
             this.CONSUME(t.Dot);
-            this.CONSUME(t.Identifier);
+            this.CONSUME(t.Name, { LABEL: 'member' });
           },
         },
         { ALT: () => this.SUBRULE(this.argumentList) },
@@ -420,7 +420,7 @@ class FlowParser extends CstParser {
   });
 
   private recordField = this.RULE('recordField', () => {
-    this.CONSUME(t.Identifier);
+    this.CONSUME(t.Name, { LABEL: 'Identifier' });
     this.CONSUME(t.Colon);
     this.SUBRULE(this.expression);
   });
@@ -447,7 +447,7 @@ class FlowParser extends CstParser {
     if (this.LA(1).tokenType !== t.LBrace) return false;
     const next = this.LA(2).tokenType;
     if (next === t.RBrace) return true;
-    return isIdentifierLike(next) && this.LA(3).tokenType === t.Colon;
+    return isName(next) && this.LA(3).tokenType === t.Colon;
   }
 
   /** Inside brackets a record is unambiguous again. */
@@ -462,8 +462,8 @@ class FlowParser extends CstParser {
   }
 }
 
-function isIdentifierLike(type: TokenType): boolean {
-  return type === t.Identifier || (type.CATEGORIES ?? []).includes(t.Identifier);
+function isName(type: TokenType): boolean {
+  return type === t.Identifier || (type.CATEGORIES ?? []).includes(t.Name);
 }
 
 /** One parser instance for the process; `parseCst` resets it for each input. */

@@ -335,6 +335,19 @@ export function expr(e: A.Expression, minPrecedence = 0, noRecord = false): stri
     }
     case 'BinaryExpression': {
       const p = binaryPrecedence(e.operator);
+      // `(a % b) / c` reads better than `a % b / c`, though both parse alike
+      const mixesModulo = (side: A.Expression): boolean =>
+        side.kind === 'BinaryExpression' &&
+        binaryPrecedence(side.operator) === p &&
+        (side.operator === '%') !== (e.operator === '%') &&
+        p === binaryPrecedence('%');
+      if (mixesModulo(e.left)) {
+        return parenthesize(
+          `(${expr(e.left)}) ${e.operator} ${expr(e.right, p + 1, noRecord)}`,
+          p,
+          minPrecedence,
+        );
+      }
       const left = expr(e.left, p, noRecord);
       const right = expr(e.right, p + 1, noRecord);
       return parenthesize(`${left} ${e.operator} ${right}`, p, minPrecedence);

@@ -76,7 +76,13 @@ export const StringLiteral = createToken({
   start_chars_hint: ['"'],
 });
 
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+/** Any word, keywords included: what may follow `.` and name a field (`error.message`, `Err { message: "" }`). */
+export const Name = createToken({ name: 'Name', pattern: Lexer.NA });
+export const Identifier = createToken({
+  name: 'Identifier',
+  pattern: /[A-Za-z_][A-Za-z0-9_]*/,
+  categories: [Name],
+});
 
 const keywords: TokenType[] = [];
 function keyword(word: string, soft = false): TokenType {
@@ -84,7 +90,7 @@ function keyword(word: string, soft = false): TokenType {
     name: word[0]!.toUpperCase() + word.slice(1),
     pattern: new RegExp(word),
     longer_alt: Identifier,
-    ...(soft ? { categories: [Identifier] } : {}),
+    categories: soft ? [Identifier, Name] : [Name],
   });
   keywords.push(token);
   return token;
@@ -202,6 +208,7 @@ export const allTokens: TokenType[] = [
   Dot,
   At,
   BinaryOperator,
+  Name,
 ];
 
 /** Words that cannot be used as names. */

@@ -36,6 +36,6 @@ export async function outlineCommand(paths: string[]): Promise<number> {
     }
     out.push('');
   }
-  process.stdout.write(out.join('\n'));
+  process.stdout.write(out.join('\n') + '\n');
   return 0;
 }
