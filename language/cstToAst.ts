@@ -6,7 +6,7 @@ import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type * as A from './ast.js';
 import { IssueCodes, type Diagnostic } from './diagnostics.js';
 import { parseExpressionTokens } from './parser.js';
-import { flowLexer } from './tokens.js';
+import { escapeEnd, flowLexer, scanString } from './tokens.js';
 
 type Children = Record<string, CstElement[] | undefined>;
 
@@ -306,7 +306,12 @@ export class AstBuilder {
         const step: A.ProgressStep = {
           kind: 'ProgressStep',
           name: this.identifier(this.token(sc, 'Identifier')),
-          label: label ? this.unescape(label.image.slice(1, -1), label) : '',
+          label: label
+            ? this.unescape(
+                label.image.slice(1, scanString(label.image, 0).terminated ? -1 : undefined),
+                label,
+              )
+            : '',
           loc: this.nodeLoc(s),
         };
         const tracks = this.token(sc, 'tracks');
@@ -667,7 +672,8 @@ export class AstBuilder {
   /** Splits `"a {x} b"` into text and expressions, parsing each interpolation with the same parser. */
   private stringLiteral(token: IToken): A.StringLiteral {
     const loc = this.tokenLoc(token);
-    const raw = token.image;
+    // an unterminated string (already reported) has no closing quote to drop
+    const raw = scanString(token.image, 0).terminated ? token.image : token.image + '"';
     const parts: (string | A.Expression)[] = [];
     let text = '';
     let textStart = 1;
@@ -676,7 +682,7 @@ export class AstBuilder {
     while (i < end) {
       const ch = raw[i]!;
       if (ch === '\\') {
-        i += 2;
+        i = escapeEnd(raw, i);
         continue;
       }
       if (ch === '{') {
@@ -783,7 +789,7 @@ function findInterpolationEnd(raw: string, from: number): number {
   for (let i = from; i < raw.length - 1; i++) {
     const ch = raw[i];
     if (ch === '\\') {
-      i++;
+      i = escapeEnd(raw, i) - 1;
     } else if (inString) {
       if (ch === '"') inString = false;
     } else if (ch === '"') {
@@ -799,7 +805,7 @@ function findInterpolationEnd(raw: string, from: number): number {
 }
 
 function unquote(image: string): string {
-  return image.slice(1, -1);
+  return image.slice(1, scanString(image, 0).terminated ? -1 : undefined);
 }
 
 /** `///` lines directly above a declaration, a field or a progress step become its `doc`. */

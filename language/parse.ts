@@ -4,7 +4,7 @@ import type { Comment, Document, SourceLocation } from './ast.js';
 import { AstBuilder } from './cstToAst.js';
 import { IssueCodes, type Diagnostic } from './diagnostics.js';
 import { parseTokens } from './parser.js';
-import { DocComment, flowLexer, LineComment } from './tokens.js';
+import { DocComment, flowLexer, LineComment, scanString, StringLiteral } from './tokens.js';
 
 export interface ParseResult {
   document: Document;
@@ -23,6 +23,16 @@ export function parse(text: string): ParseResult {
     const length = ch === '"' ? lineEnd(text, e.offset) - e.offset : e.length;
     return syntaxError(rangeAt(text, e.offset, length), message);
   });
+  for (const token of lexed.tokens) {
+    if (token.tokenType === StringLiteral && !scanString(token.image, 0).terminated) {
+      diagnostics.push(
+        syntaxError(
+          tokenRange(token)!,
+          'This string is not closed: add a closing " before the end of the line.',
+        ),
+      );
+    }
+  }
   const { cst, errors } = parseTokens(lexed.tokens);
   const lastToken = lexed.tokens[lexed.tokens.length - 1];
   for (const error of errors) {

@@ -68,7 +68,8 @@ class Printer {
     const leading = this.attached.leading.get(item) ?? [];
     let last = -1;
     for (const comment of leading) {
-      if (last >= 0 && comment.loc.line - last > 1) this.lines.push('');
+      // a comment moved up from inside the item (line after its start) gets no blank line of its own
+      if (last >= 0 && comment.loc.line - last > 1 && comment.loc.line < item.loc.line) this.lines.push('');
       this.comment(comment, indent);
       last = comment.loc.endLine;
     }

@@ -35,24 +35,24 @@ export const DecimalLiteral = createToken({ name: 'DecimalLiteral', pattern: /\d
 export const IntLiteral = createToken({ name: 'IntLiteral', pattern: /\d+/ });
 
 /**
- * A string literal with `{expr}` interpolations. A regular expression cannot match the braces of nested
- * interpolations that themselves hold strings (`"{f("}")}"`), so this is a small hand-written scanner.
- * Strings end at the line; an unterminated one is a lexing error.
+ * Scans a string literal with `{expr}` interpolations starting at `offset` (a `"`). A regular expression cannot
+ * match the braces of nested interpolations that themselves hold strings (`"{f("}")}"`), so this is a small
+ * hand-written scanner. An unterminated string runs to the end of its line: the lexer still makes one token of
+ * it (so the parser carries on), and `parse` reports it.
  */
-const matchString: CustomPatternMatcherFunc = (text, offset) => {
-  if (text.charCodeAt(offset) !== 34 /* " */) return null;
+export function scanString(text: string, offset: number): { end: number; terminated: boolean } {
   let i = offset + 1;
   let depth = 0;
   const quoteStack: number[] = [];
   while (i < text.length) {
     const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) return null;
+    if (c === 10 || c === 13) break;
     if (c === 92 /* \ */) {
-      i += 2;
+      i = escapeEnd(text, i);
       continue;
     }
     if (depth === 0) {
-      if (c === 34) return [text.slice(offset, i + 1)] as unknown as RegExpExecArray;
+      if (c === 34) return { end: i + 1, terminated: true };
       if (c === 123 /* { */) depth++;
     } else if (quoteStack.length > 0 && quoteStack[quoteStack.length - 1] === depth) {
       // inside a string nested in an interpolation
@@ -66,7 +66,21 @@ const matchString: CustomPatternMatcherFunc = (text, offset) => {
     }
     i++;
   }
-  return null;
+  return { end: Math.min(i, text.length), terminated: false };
+}
+
+/** The offset just past the escape at `i` (a backslash): `\u{1F600}` is one escape, not an interpolation. */
+export function escapeEnd(text: string, i: number): number {
+  if (text.charCodeAt(i + 1) === 117 /* u */ && text.charCodeAt(i + 2) === 123 /* { */) {
+    const close = text.indexOf('}', i + 3);
+    if (close > 0 && /^[0-9a-fA-F]{1,6}$/.test(text.slice(i + 3, close))) return close + 1;
+  }
+  return i + 2;
+}
+
+const matchString: CustomPatternMatcherFunc = (text, offset) => {
+  if (text.charCodeAt(offset) !== 34 /* " */) return null;
+  return [text.slice(offset, scanString(text, offset).end)] as unknown as RegExpExecArray;
 };
 
 export const StringLiteral = createToken({
