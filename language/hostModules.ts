@@ -13,6 +13,8 @@ export interface HostFunction {
   result: Type;
   /** Returns a promise: it must be called with `await` (an external operation). */
   async: boolean;
+  /** Takes the implicit `ctx: FlowContext` first parameter, which the generated code passes. */
+  context?: boolean;
 }
 
 export interface HostModule {

@@ -311,14 +311,15 @@ class TypeMapper {
 
   functionFrom(name: string, fn: FunctionLike): HostFunction {
     let parameters = fn.getParameters();
-    if (parameters[0] && isFlowContextParameter(parameters[0])) parameters = parameters.slice(1);
+    const context = parameters[0] !== undefined && isFlowContextParameter(parameters[0]);
+    if (context) parameters = parameters.slice(1);
     const params = parameters.map((parameter, index) => ({
       name: Node.isIdentifier(parameter.getNameNode()) ? parameter.getName() : `arg${index + 1}`,
       type: this.parameterType(parameter),
       optional: parameter.hasQuestionToken() || parameter.hasInitializer() || parameter.isRestParameter(),
     }));
     const { result, async } = this.resultOf(fn);
-    return { name, params, result, async };
+    return context ? { name, params, result, async, context } : { name, params, result, async };
   }
 
   private parameterType(parameter: ParameterDeclaration): Type {
