@@ -83,6 +83,14 @@ export interface IRParam {
   typeText: string;
 }
 
+export interface IRHostFunction {
+  name: string;
+  module: string;
+  /** Takes the implicit `ctx` first parameter. */
+  context: boolean;
+  async: boolean;
+}
+
 export interface IRProgressStep {
   name: string;
   label: string;
@@ -107,8 +115,8 @@ export interface FlowIR {
   progress: IRProgressStep[];
   /** Every variable of the flow (parameters, locals, loop state), with unique names. */
   variables: { name: string; type: string; source?: string }[];
-  /** Host functions the flow calls, by name. */
-  hostFunctions: string[];
+  /** Host functions the flow calls: `module` is the import specifier, relative to the flow's file. */
+  hostFunctions: IRHostFunction[];
   entry: string;
   nodes: IRNode[];
 }

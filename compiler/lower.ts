@@ -5,7 +5,7 @@
  * suspension nodes get readable ids (`receive_price`) so machine states are recognisable and stable.
  */
 import type * as A from '../language/ast.js';
-import { printTypeRef, type FileCheckResult } from '../language/index.js';
+import { printTypeRef, visit, type FileCheckResult, type TypeInfo } from '../language/index.js';
 import type { Symbol } from '../language/checker/symbols.js';
 import { typeToString, type Type } from '../language/types.js';
 import { compileExpression, type ExpressionScope } from './expressions.js';
@@ -14,6 +14,7 @@ import {
   FAILED,
   type FlowIR,
   type IRExpression,
+  type IRHostFunction,
   type IRNode,
   type Operation,
   type SuspendDetails,
@@ -51,7 +52,6 @@ class FlowLowering {
   private readonly names = new Map<Symbol, string>();
   private readonly used = new Set<string>();
   private readonly variables: FlowIR['variables'] = [];
-  private readonly hostFunctions = new Set<string>();
   private temps = 0;
 
   constructor(
@@ -90,7 +90,7 @@ class FlowLowering {
           : { name: s.name.name, label: s.label },
       ),
       variables: this.variables,
-      hostFunctions: [...this.hostFunctions].sort(),
+      hostFunctions: hostFunctionsOf(flow, typeInfo),
       entry,
       nodes: [],
     };
@@ -277,7 +277,6 @@ class FlowLowering {
           throw new Error(`"await" needs a host function call (line ${e.loc.line})`);
         }
         const fn = call.callee.name.name;
-        this.hostFunctions.add(fn);
         details = { kind: 'external', fn, args: call.args.map(c) };
         if (e.retry) details.retry = c(e.retry);
         if (e.backoff) details.backoff = c(e.backoff);
@@ -537,6 +536,23 @@ function operands(e: A.Expression): A.Expression[] {
     default:
       return [];
   }
+}
+
+function hostFunctionsOf(flow: A.FlowDecl, typeInfo: TypeInfo): IRHostFunction[] {
+  const found = new Map<string, IRHostFunction>();
+  visit(flow, {
+    CallExpression(node) {
+      const symbol = node.callee.kind === 'NameExpression' ? typeInfo.symbolOf(node.callee) : undefined;
+      if (symbol?.kind !== 'hostFunction') return;
+      found.set(symbol.name, {
+        name: symbol.name,
+        module: symbol.module,
+        context: symbol.fn.context ?? false,
+        async: symbol.fn.async,
+      });
+    },
+  });
+  return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 function versionOf(flow: A.FlowDecl): number {

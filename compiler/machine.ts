@@ -128,8 +128,8 @@ class MachineBuilder {
     }
   }
 
-  private errorAssign(state: string, code: string): { type: string } {
-    return this.action(`${state}.error`, 'assign', `({ $error: { message: ${code} } })`);
+  private errorAssign(name: string, code: string): { type: string } {
+    return this.action(name, 'assign', `({ $error: { message: ${code} } })`);
   }
 
   state(node: IRNode): MachineConfig {
@@ -200,7 +200,10 @@ class MachineBuilder {
     meta['waitsFor'] = s.kind;
     const store = (value: string): { type: string }[] =>
       s.variable ? [this.action(`${id}.store`, 'assign', `({ ${json(s.variable)}: ${value} })`)] : [];
-    const fail = (code: string) => ({ target: node.onError, actions: [this.errorAssign(id, code)] });
+    const fail = (code: string, why: 'error' | 'timeout' = 'error') => ({
+      target: node.onError,
+      actions: [this.errorAssign(`${id}.${why}`, code)],
+    });
     const fromEvent = 'String(e.error && e.error.message !== undefined ? e.error.message : e.error)';
     const optional = (key: string, e: IRExpression | undefined): string => (e ? `, ${key}: ${e.js}` : '');
     const on: MachineConfig = {};
@@ -216,6 +219,7 @@ class MachineBuilder {
         if (s.within)
           on[FlowEvents.TimerFired] = fail(
             json(`Timed out waiting for ${s.type} from ${s.session!.text} (within ${s.within.text}).`),
+            'timeout',
           );
         break;
       }
@@ -237,6 +241,7 @@ class MachineBuilder {
         if (s.within)
           on[FlowEvents.TimerFired] = fail(
             json(`Timed out waiting for an answer (within ${s.within.text}).`),
+            'timeout',
           );
         break;
       case 'external':

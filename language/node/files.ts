@@ -84,6 +84,11 @@ export async function loadWorkspace(
       if (entry.endsWith('.flow')) siblings.add(path.join(path.dirname(file), entry));
   }
   const sources = [...new Set([...requested, ...siblings])].sort().map(readSource);
+  return { workspace: await workspaceFor(sources), requested: requested.map(toPosix) };
+}
+
+/** A checker workspace over `sources`, with the flow library, and host modules when a file imports one. */
+export async function workspaceFor(sources: readonly SourceFile[]): Promise<Workspace> {
   const host: CheckerHost = {
     library: libraryFiles(),
     readFlowFile: (file) => {
@@ -100,10 +105,10 @@ export async function loadWorkspace(
     file.document.items.some((item) => item.kind === 'ImportDecl' && isHostSpecifier(item.source)),
   );
   if (importsHost) host.hostModules = await tsHostModules();
-  return { workspace, requested: requested.map(toPosix) };
+  return workspace;
 }
 
-function isHostSpecifier(source: string): boolean {
+export function isHostSpecifier(source: string): boolean {
   return source !== '' && source !== LIBRARY_SPECIFIER && !source.endsWith('.flow');
 }
 

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { InputError, packageRoot } from '../../../language/node/files.js';
+import { buildCommand, inspectCommand, keygenCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { fmtCommand } from './fmt.js';
 import { outlineCommand } from './outline.js';
@@ -50,6 +51,39 @@ export function buildProgram(): Command {
     .argument('<paths...>', '.flow files or directories')
     .action(async (paths: string[]) => {
       process.exitCode = await outlineCommand(paths);
+    });
+
+  program
+    .command('build')
+    .description(
+      'check a CorDapp directory and build its bundle: NAME-VERSION.cordapp plus the unpacked view',
+    )
+    .argument('<dir>', 'the CorDapp directory')
+    .requiredOption('-o, --out <dir>', 'where to write the bundle')
+    .option('--sign <key>', 'sign the bundle with this Ed25519 private key (see flowc keygen)')
+    .option('--timings', 'print the time of each phase')
+    .action(async (dir: string, options: { out: string; sign?: string; timings?: boolean }) => {
+      process.exitCode = await buildCommand(dir, options);
+    });
+
+  program
+    .command('inspect')
+    .description("print a bundle's manifest and verify its hashes and signature")
+    .argument('<bundle>', 'a .cordapp file')
+    .option('--require-signature', 'fail when the bundle is not signed')
+    .option('--trust <key...>', 'accept only these signers (public key files or base64 SPKI keys)')
+    .option('--json', 'print the result as JSON')
+    .action((bundle: string, options: { requireSignature?: boolean; trust?: string[]; json?: boolean }) => {
+      process.exitCode = inspectCommand(bundle, options);
+    });
+
+  program
+    .command('keygen')
+    .description('create an Ed25519 key pair for signing bundles: NAME.key and NAME.pub')
+    .requiredOption('-o, --out <name>', 'path and base name of the key files')
+    .option('--force', 'replace existing key files')
+    .action((options: { out: string; force?: boolean }) => {
+      process.exitCode = keygenCommand(options);
     });
 
   return program;
