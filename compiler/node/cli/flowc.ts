@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError, packageRoot } from '../../../language/node/files.js';
 import { buildCommand, inspectCommand, keygenCommand } from './build.js';
 import { checkCommand } from './check.js';
+import { graphCommand } from './graph.js';
 import { fmtCommand } from './fmt.js';
 import { outlineCommand } from './outline.js';
 
@@ -75,6 +76,20 @@ export function buildProgram(): Command {
     .option('--json', 'print the result as JSON')
     .action((bundle: string, options: { requireSignature?: boolean; trust?: string[]; json?: boolean }) => {
       process.exitCode = inspectCommand(bundle, options);
+    });
+
+  program
+    .command('graph')
+    .description("print a flow's graph: steps, transitions, sessions and progress groups")
+    .argument('<file>', 'a .flow file')
+    .requiredOption('--flow <name>', 'the flow to draw')
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['json', 'mermaid', 'dot'])
+        .default('json'),
+    )
+    .action(async (file: string, options: { flow: string; format: 'json' | 'mermaid' | 'dot' }) => {
+      process.exitCode = await graphCommand(file, options);
     });
 
   program
