@@ -758,8 +758,11 @@ export class AstBuilder {
         case '{':
         case '}':
           return escape;
-        case 'u':
-          if (escape.length > 1) return String.fromCodePoint(parseInt(escape.slice(2, -1), 16));
+        case 'u': {
+          // beyond U+10FFFF is no character (fromCodePoint throws): reported below like any bad escape
+          const code = parseInt(escape.slice(2, -1), 16);
+          if (escape.length > 1 && code <= 0x10ffff) return String.fromCodePoint(code);
+        }
       }
       const column = token.startColumn! + start + index;
       this.error(
@@ -816,27 +819,36 @@ function attachDocs(items: A.TopLevelItem[], comments: A.Comment[]): void {
   for (const doc of docs) byEndLine.set(doc.loc.line, doc);
   const docAbove = (line: number): string | undefined => {
     const lines: string[] = [];
-    for (let l = line - 1; byEndLine.has(l); l--)
-      lines.unshift(byEndLine.get(l)!.text.replace(/^\/\/\/ ?/, ''));
+    for (let l = line - 1; byEndLine.has(l); l--) {
+      // line ends trimmed, as the formatter prints them
+      const text = byEndLine.get(l)!.text.replace(/^\/\/\/ ?/, '');
+      lines.unshift(text.trimEnd());
+    }
     return lines.length ? lines.join('\n') : undefined;
   };
   const annotate = (node: { doc?: string; loc: A.SourceLocation }): void => {
     const doc = docAbove(node.loc.line);
     if (doc !== undefined) node.doc = doc;
   };
+  // a field, member or step on the line that opens its container: the doc above that line is the container's
+  const annotateBelow =
+    (line: number) =>
+    (node: { doc?: string; loc: A.SourceLocation }): void => {
+      if (node.loc.line > line) annotate(node);
+    };
   for (const item of items) {
     switch (item.kind) {
       case 'MessageDecl':
         annotate(item);
-        item.fields.forEach(annotate);
+        item.fields.forEach(annotateBelow(item.name.loc.line));
         break;
       case 'EnumDecl':
         annotate(item);
-        item.members.forEach(annotate);
+        item.members.forEach(annotateBelow(item.name.loc.line));
         break;
       case 'FlowDecl':
         annotate(item);
-        item.progress?.steps.forEach(annotate);
+        item.progress?.steps.forEach(annotateBelow(item.progress.loc.line));
         break;
       default:
         break;

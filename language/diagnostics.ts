@@ -18,10 +18,11 @@ export const IssueCodes = {
   InvalidCall: 'invalid-call',
   UnknownAnnotation: 'unknown-annotation',
   MissingCordapp: 'missing-cordapp',
-  // reserved for the protocol checker
+  // the protocol checker (language/protocol/)
   ProtocolMismatch: 'protocol-mismatch',
   Deadlock: 'deadlock',
   EarlyEnd: 'early-end',
+  UncommunicatedChoice: 'uncommunicated-choice',
 } as const;
 
 export type IssueCode = (typeof IssueCodes)[keyof typeof IssueCodes];

@@ -230,5 +230,13 @@ export const RESERVED_WORDS: ReadonlySet<string> = new Set(
   keywords.filter((k) => !(k.CATEGORIES ?? []).includes(Identifier)).map((k) => k.name.toLowerCase()),
 );
 
-/** One lexer for the whole process: chevrotain lexers are stateless between `tokenize` calls. */
-export const flowLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });
+/**
+ * One lexer for the whole process: chevrotain lexers are stateless between `tokenize` calls.
+ * Lines end at `\n` only, as in `positionAt` and the code frame; chevrotain's default also ends one at a lone `\r`.
+ */
+export const flowLexer = new Lexer(allTokens, {
+  positionTracking: 'full',
+  ensureOptimizations: false,
+  lineTerminatorsPattern: /\n/g,
+  lineTerminatorCharacters: ['\n'],
+});

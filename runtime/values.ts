@@ -9,9 +9,14 @@ export interface Amount {
   currency: string;
 }
 
-/** A FlowError raised by generated code (an `Amount` of another currency, say); the flow can catch it. */
-export class FlowError extends Error {
-  override name = 'FlowError';
+/**
+ * A run-time error in a flow's own computation (division by zero, amounts of different currencies). Like an
+ * unexpected exception in Corda flow code it is not a FlowError: `catch` does not see it. It is thrown out of
+ * XState's `transition()` before anything is persisted, and the runtime sends the flow to the hospital, at the
+ * `.flow` location of the state it was in.
+ */
+export class FlowRuntimeError extends Error {
+  override name = 'FlowRuntimeError';
 }
 
 function isAmount(value: unknown): value is Amount {
@@ -39,7 +44,7 @@ export function eq(a: unknown, b: unknown): boolean {
 
 function sameCurrency(a: Amount, b: Amount, op: string): void {
   if (a.currency !== b.currency) {
-    throw new FlowError(`Cannot ${op} amounts in different currencies: ${show(a)} and ${show(b)}.`);
+    throw new FlowRuntimeError(`Cannot ${op} amounts in different currencies: ${show(a)} and ${show(b)}.`);
   }
 }
 
@@ -79,17 +84,17 @@ export function now(event: { at?: number; input?: { at?: number } }): number {
 }
 
 export function intDiv(a: number, b: number): number {
-  if (b === 0) throw new FlowError('Division by zero.');
+  if (b === 0) throw new FlowRuntimeError('Division by zero.');
   return Math.trunc(a / b);
 }
 
 export function div(a: number, b: number): number {
-  if (b === 0) throw new FlowError('Division by zero.');
+  if (b === 0) throw new FlowRuntimeError('Division by zero.');
   return a / b;
 }
 
 export function mod(a: number, b: number): number {
-  if (b === 0) throw new FlowError('Division by zero.');
+  if (b === 0) throw new FlowRuntimeError('Division by zero.');
   return a % b;
 }
 

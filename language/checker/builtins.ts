@@ -47,6 +47,7 @@ export function builtinMember(type: Type, member: string): Type | undefined {
     FlowError: { message: T.String },
     Amount: { quantity: T.Decimal, currency: T.String },
     Duration: { millis: T.Int },
+    Session: { version: T.Int },
   };
   return members[type.name]?.[member];
 }
@@ -61,6 +62,7 @@ export function builtinMemberNames(type: Type): string[] {
       FlowError: ['message'],
       Amount: ['quantity', 'currency'],
       Duration: ['millis'],
+      Session: ['version'],
     }[type.name as string] ?? []
   );
 }

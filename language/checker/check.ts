@@ -71,10 +71,22 @@ export class Workspace {
     for (const unitFiles of groupIntoUnits([...this.files.values()])) {
       if (wanted && !unitFiles.some((f) => wanted.has(f.path))) continue;
       const unit = buildUnit(unitFiles);
-      const scopes = unitFiles.map((file) => buildFileScope(file, unit, program));
-      for (const scope of scopes) {
+      const scopes = new Map(unitFiles.map((file) => [file.path, buildFileScope(file, unit, program)]));
+      // type information of the unit's other files is computed only when a rule looks across files
+      const typeInfos = new Map<string, TypeInfo>();
+      const typeInfoOf = (path: string): TypeInfo | undefined => {
+        const scope = scopes.get(path);
+        if (!scope) return undefined;
+        let info = typeInfos.get(path);
+        if (!info) {
+          info = new TypeInfo(scope);
+          typeInfos.set(path, info);
+        }
+        return info;
+      };
+      for (const scope of scopes.values()) {
         if (wanted && !wanted.has(scope.file.path)) continue;
-        results.push(this.checkFile(scope.file, unit, new TypeInfo(scope), program));
+        results.push(this.checkFile(scope.file, unit, typeInfoOf(scope.file.path)!, program, typeInfoOf));
       }
     }
     return results.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -85,6 +97,7 @@ export class Workspace {
     unit: CordappUnit,
     typeInfo: TypeInfo,
     program: ProgramContext,
+    typeInfoOf: (path: string) => TypeInfo | undefined,
   ): FileCheckResult {
     const diagnostics: Diagnostic[] = [];
     const syntaxOffsets = file.syntaxDiagnostics.map((d) => d.range.offset);
@@ -94,6 +107,7 @@ export class Workspace {
       scope: typeInfo.scope,
       typeInfo,
       program,
+      typeInfoOf,
       hasSyntaxErrors: syntaxOffsets.length > 0,
       flowHasSyntaxErrors: (flow: FlowDecl) =>
         syntaxOffsets.some((o) => o >= flow.loc.offset && o <= flow.loc.endOffset),

@@ -106,8 +106,10 @@ export function groupIntoUnits(files: readonly ParsedFile[]): ParsedFile[][] {
       if (list) list.push(file);
       else byName.set(name, [file]);
     }
-    if (byName.size === 1) {
-      units.push([...byName.values()][0]!.concat(anonymous).sort((a, b) => (a.path < b.path ? -1 : 1)));
+    if (byName.size <= 1) {
+      // files that name no CorDapp join the directory's only one, or form one together when none is named
+      const named = [...byName.values()][0] ?? [];
+      units.push(named.concat(anonymous).sort((a, b) => (a.path < b.path ? -1 : 1)));
     } else {
       units.push(...byName.values());
       // with several CorDapps in one directory, a file that names none stands alone
@@ -292,12 +294,14 @@ function resolveImport(
       existing.origin.file === symbol.origin.file &&
       existing.origin.loc.offset === symbol.origin.loc.offset;
     if (same) return;
-    if (existing && 'origin' in existing && unit.globals.has(spec.name.name)) {
+    if (existing && 'origin' in existing) {
       unit.duplicates.push({
         name: spec.name,
         file: file.path,
         previous: existing.origin,
-        what: `the import "${spec.name.name}" clashes with a declaration of the CorDapp`,
+        what: unit.globals.has(spec.name.name)
+          ? `the import "${spec.name.name}" clashes with a declaration of the CorDapp`
+          : `"${spec.name.name}" is already imported`,
       });
       return;
     }

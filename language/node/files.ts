@@ -4,13 +4,13 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LIBRARY_SPECIFIER, type CheckerHost, type SourceFile } from '../checker/program.js';
 import { Workspace } from '../checker/check.js';
 import type { HostModules } from '../hostModules.js';
 
-/** Thrown for a path that cannot be read; the CLI turns it into one line on stderr and exit code 2. */
-export class InputError extends Error {}
+import { InputError, packageRoot } from './process.js';
+
+export { InputError, packageRoot };
 
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', '.git']);
 
@@ -48,17 +48,6 @@ export function readSource(file: string): SourceFile {
 
 export function toPosix(file: string): string {
   return file.split(path.sep).join('/');
-}
-
-/** The repository's root, found from this file whether it runs from the sources or from `dist/`. */
-export function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return dir;
 }
 
 export function libraryFiles(): SourceFile[] {

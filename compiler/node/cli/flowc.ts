@@ -1,15 +1,11 @@
 /**
- * `flowc`: the Flows compiler's command line. Exit codes: 0 ok, 1 diagnostics with errors (or files that
+ * `flowc`: the Flows compiler's command line. Each command's module is loaded when the command runs, so
+ * `--help` and `--version` do not pay for the parser, ts-morph or esbuild. Exit codes: 0 ok, 1 diagnostics with errors (or files that
  * `fmt --check` would change), 2 bad usage or unreadable input, with one line on stderr.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { InputError, packageRoot } from '../../../language/node/files.js';
-import { buildCommand, inspectCommand, keygenCommand } from './build.js';
-import { checkCommand } from './check.js';
-import { graphCommand } from './graph.js';
-import { fmtCommand } from './fmt.js';
-import { outlineCommand } from './outline.js';
+import { InputError, packageRoot } from '../../../language/node/process.js';
 
 export const EXIT_OK = 0;
 export const EXIT_DIAGNOSTICS = 1;
@@ -34,7 +30,7 @@ export function buildProgram(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-color', 'never colour the text output')
     .action(async (paths: string[], options: { format: 'text' | 'json'; color: boolean }) => {
-      process.exitCode = await checkCommand(paths, options);
+      process.exitCode = await (await import('./check.js')).checkCommand(paths, options);
     });
 
   program
@@ -43,7 +39,9 @@ export function buildProgram(): Command {
     .argument('<paths...>', '.flow files or directories')
     .option('--check', 'change nothing; list the files that would change and exit 1 if any')
     .action(async (paths: string[], options: { check?: boolean }) => {
-      process.exitCode = await fmtCommand(paths, { check: options.check ?? false });
+      process.exitCode = await (
+        await import('./fmt.js')
+      ).fmtCommand(paths, { check: options.check ?? false });
     });
 
   program
@@ -51,7 +49,7 @@ export function buildProgram(): Command {
     .description('print each CorDapp, its flows, their progress steps and where they suspend')
     .argument('<paths...>', '.flow files or directories')
     .action(async (paths: string[]) => {
-      process.exitCode = await outlineCommand(paths);
+      process.exitCode = await (await import('./outline.js')).outlineCommand(paths);
     });
 
   program
@@ -64,7 +62,7 @@ export function buildProgram(): Command {
     .option('--sign <key>', 'sign the bundle with this Ed25519 private key (see flowc keygen)')
     .option('--timings', 'print the time of each phase')
     .action(async (dir: string, options: { out: string; sign?: string; timings?: boolean }) => {
-      process.exitCode = await buildCommand(dir, options);
+      process.exitCode = await (await import('./build.js')).buildCommand(dir, options);
     });
 
   program
@@ -74,9 +72,11 @@ export function buildProgram(): Command {
     .option('--require-signature', 'fail when the bundle is not signed')
     .option('--trust <key...>', 'accept only these signers (public key files or base64 SPKI keys)')
     .option('--json', 'print the result as JSON')
-    .action((bundle: string, options: { requireSignature?: boolean; trust?: string[]; json?: boolean }) => {
-      process.exitCode = inspectCommand(bundle, options);
-    });
+    .action(
+      async (bundle: string, options: { requireSignature?: boolean; trust?: string[]; json?: boolean }) => {
+        process.exitCode = (await import('./build.js')).inspectCommand(bundle, options);
+      },
+    );
 
   program
     .command('graph')
@@ -89,7 +89,7 @@ export function buildProgram(): Command {
         .default('json'),
     )
     .action(async (file: string, options: { flow: string; format: 'json' | 'mermaid' | 'dot' }) => {
-      process.exitCode = await graphCommand(file, options);
+      process.exitCode = await (await import('./graph.js')).graphCommand(file, options);
     });
 
   program
@@ -97,8 +97,8 @@ export function buildProgram(): Command {
     .description('create an Ed25519 key pair for signing bundles: NAME.key and NAME.pub')
     .requiredOption('-o, --out <name>', 'path and base name of the key files')
     .option('--force', 'replace existing key files')
-    .action((options: { out: string; force?: boolean }) => {
-      process.exitCode = keygenCommand(options);
+    .action(async (options: { out: string; force?: boolean }) => {
+      process.exitCode = (await import('./build.js')).keygenCommand(options);
     });
 
   return program;

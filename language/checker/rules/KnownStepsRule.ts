@@ -1,9 +1,19 @@
-/** `unknown-step`: `step Name` where the flow's progress block declares no such step. */
+/** `unknown-step`: `step Name` where the flow's progress block declares no such step; `tracks` that names no flow. */
 import { IssueCodes } from '../../diagnostics.js';
 import { didYouMean } from '../suggest.js';
+import { describeSymbol } from '../symbols.js';
 import type { Rule } from './context.js';
 
 export const KnownStepsRule: Rule = (context) => ({
+  ProgressStep(node) {
+    const symbol = node.tracks ? context.typeInfo.symbolOf(node.tracks) : undefined;
+    if (!node.tracks || !symbol || symbol.kind === 'flow') return;
+    context.report(
+      IssueCodes.TypeMismatch,
+      node.tracks.loc,
+      `${describeSymbol(symbol).replace(/^./, (c) => c.toUpperCase())} is not a flow: "tracks" names the flow whose progress nests under step "${node.name.name}".`,
+    );
+  },
   StepStatement(node) {
     const flow = context.typeInfo.flowOf.get(node);
     const name = node.step.name;

@@ -3,6 +3,7 @@ import type { Expression, FlowDecl, SourceLocation } from '../../ast.js';
 import { IssueCodes } from '../../diagnostics.js';
 import { isAssignable, isErrorType, T, typeToString, type Type } from '../../types.js';
 import { binaryResultType, unaryResultType } from '../builtins.js';
+import { describeSymbol } from '../symbols.js';
 import type { Rule, RuleContext } from './context.js';
 
 function expect(context: RuleContext, e: Expression, expected: Type, what: string): void {
@@ -130,6 +131,13 @@ export const TypeCompatibilityRule: Rule = (context) => {
     },
     RecordExpression(node) {
       const type = typeOf(node);
+      const symbol = context.typeInfo.symbolOf(node);
+      if (type.kind !== 'record' && symbol) {
+        mismatch(
+          node.type.loc,
+          `${describeSymbol(symbol).replace(/^./, (c) => c.toUpperCase())} is not a record: only a message or a host record type can be built with "${symbol.name} { field: value }".`,
+        );
+      }
       if (type.kind !== 'record') return;
       for (const field of node.fields) {
         const declared = type.fields.find((f) => f.name === field.name.name);
@@ -197,6 +205,18 @@ export const TypeCompatibilityRule: Rule = (context) => {
     },
     OpenExpression(node) {
       expect(context, node.party, T.Party, 'The counterparty of "open"');
+    },
+    TypeRef(node) {
+      const name = node.name.name;
+      if (name === 'List') {
+        if (node.args.length !== 1) mismatch(node.loc, '"List" takes one type argument, as in "List<Int>".');
+        return;
+      }
+      const symbol = context.typeInfo.symbolOf(node);
+      // host types may be generic (`StateAndRef<T>`); the DSL's own types never are
+      if (node.args.length > 0 && symbol && symbol.kind !== 'hostType') {
+        mismatch(node.loc, `"${name}" takes no type arguments.`);
+      }
     },
     Annotation(node) {
       if (node.name.name !== 'version') return;

@@ -5,9 +5,13 @@ import { describeSymbol } from '../symbols.js';
 import type { Rule } from './context.js';
 
 export const ValueNamesRule: Rule = (context) => {
-  /** Names in positions where a non-value is fine: callees, and enum type names before a member. */
+  /** Names in positions where a non-value is fine: callees, enum type names before a member, and assignment
+   * targets (AssignmentRule reports those). */
   const allowed = new Set<Expression>();
   return {
+    AssignStatement(node) {
+      allowed.add(node.target);
+    },
     CallExpression(node) {
       allowed.add(node.callee);
     },

@@ -12,6 +12,8 @@ export interface RuleContext {
   scope: FileScope;
   typeInfo: TypeInfo;
   program: ProgramContext;
+  /** Names and types of another file of the same CorDapp (computed on demand). */
+  typeInfoOf(path: string): TypeInfo | undefined;
   /** True when the file has syntax errors, so rules about missing pieces hold back. */
   hasSyntaxErrors: boolean;
   /** True when a syntax error lies inside the flow: its body may be incomplete. */

@@ -9,6 +9,7 @@ import { KnownNamesRule } from './KnownNamesRule.js';
 import { KnownStepsRule } from './KnownStepsRule.js';
 import { MissingReturnRule } from './MissingReturnRule.js';
 import { OpenInInitiatingRule } from './OpenInInitiatingRule.js';
+import { ProtocolRule } from './ProtocolRule.js';
 import { ReachableCodeRule } from './ReachableCodeRule.js';
 import { ResponderPairsRule } from './ResponderPairsRule.js';
 import { TypeCompatibilityRule } from './TypeCompatibilityRule.js';
@@ -32,6 +33,7 @@ export const specifiedRules: readonly Rule[] = [
   ResponderPairsRule,
   OpenInInitiatingRule,
   AnnotationsRule,
+  ProtocolRule,
 ];
 
 export {
@@ -44,6 +46,7 @@ export {
   KnownStepsRule,
   MissingReturnRule,
   OpenInInitiatingRule,
+  ProtocolRule,
   ReachableCodeRule,
   ResponderPairsRule,
   TypeCompatibilityRule,
