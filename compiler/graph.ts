@@ -48,7 +48,8 @@ function op(o: Operation): string {
   }
 }
 
-function suspendLabel(node: Extract<IRNode, { kind: 'suspend' }>): string {
+/** What a suspension waits for, as it reads in `.flow`: `price = receive Amount from seller within 1h`. */
+export function suspendLabel(node: Extract<IRNode, { kind: 'suspend' }>): string {
   const s = node.suspend;
   const into = s.variable && !s.variable.startsWith('$') ? `${s.variable} = ` : '';
   const args = (s.args ?? []).map((a) => a.text).join(', ');

@@ -11,6 +11,8 @@
  * - Variables live flat in `context`; system fields start with `$` (`$step`, `$result`, `$error`, `$me`).
  */
 import type { SourceLocation } from '../language/index.js';
+import { checkpointContexts } from './checkpoints.js';
+import { suspendLabel } from './graph.js';
 import { DONE, type FlowIR, type IRExpression, type IRNode, type Operation } from './ir.js';
 
 export interface ActionCode {
@@ -198,6 +200,7 @@ class MachineBuilder {
     const s = node.suspend;
     const id = node.id;
     meta['waitsFor'] = s.kind;
+    meta['text'] = suspendLabel(node);
     const store = (value: string): { type: string }[] =>
       s.variable ? [this.action(`${id}.store`, 'assign', `({ ${json(s.variable)}: ${value} })`)] : [];
     const fail = (code: string, why: 'error' | 'timeout' = 'error') => ({
@@ -265,8 +268,13 @@ export function generateMachine(ir: FlowIR): MachineArtifact {
   const builder = new MachineBuilder(ir);
   const states: MachineConfig = {};
   const trace: Record<string, TraceLocation> = {};
+  const contexts = checkpointContexts(ir);
   for (const node of ir.nodes) {
-    states[node.id] = builder.state(node);
+    const state = builder.state(node);
+    const context = contexts[node.id];
+    // what a checkpoint here holds and what the flow needs from it: upgrades decide with this (compiler/diff.ts)
+    if (context) (state['meta'] as MachineConfig)['context'] = { has: context.has, needs: context.needs };
+    states[node.id] = state;
     trace[node.id] = traceLocation(ir.file, node.loc);
   }
   const params = ir.params.map((p) => p.name);

@@ -30,6 +30,14 @@ export function binaryPrecedence(op: A.BinaryOperator): number {
   return PRECEDENCE[op];
 }
 
+const NONE: readonly CstElement[] = [];
+
+/** The first name of a CST node's children, in the order the parser added them (`Object.keys(c)[0]`, unallocated). */
+function firstName(children: Children): string | undefined {
+  for (const name in children) return name;
+  return undefined;
+}
+
 function isToken(element: CstElement | undefined): element is IToken {
   return element !== undefined && 'image' in element;
 }
@@ -111,9 +119,13 @@ export class AstBuilder {
   }
 
   // ---- child access -------------------------------------------------------------------------------------------
+  // A name holds only tokens or only nodes (it is a token type, a rule, or a label of one), so the CST's own
+  // arrays are returned as they are: copying them on every access made much of the parser's garbage.
 
   private tokens(children: Children, name: string): IToken[] {
-    return (children[name] ?? []).filter(isToken);
+    const list = children[name];
+    if (!list) return NONE as IToken[];
+    return list.every(isToken) ? list : list.filter(isToken);
   }
 
   private token(children: Children, name: string, index = 0): IToken | undefined {
@@ -122,7 +134,9 @@ export class AstBuilder {
   }
 
   private nodes(children: Children, name: string): CstNode[] {
-    return (children[name] ?? []).filter((e): e is CstNode => !isToken(e));
+    const list = children[name];
+    if (!list) return NONE as CstNode[];
+    return list.some(isToken) ? list.filter((e): e is CstNode => !isToken(e)) : (list as CstNode[]);
   }
 
   private node(children: Children, name: string, index = 0): CstNode | undefined {
@@ -348,7 +362,8 @@ export class AstBuilder {
 
   private statement(node: CstNode): A.Statement {
     const c = node.children as Children;
-    const inner = Object.values(c)[0]?.[0];
+    const first = firstName(c);
+    const inner = first === undefined ? undefined : c[first]?.[0];
     if (!inner || isToken(inner)) {
       return { kind: 'ExpressionStatement', expression: this.missingExpression(), loc: this.nodeLoc(node) };
     }
@@ -469,6 +484,8 @@ export class AstBuilder {
   expression(node: CstNode): A.Expression {
     const c = node.children as Children;
     const operands = this.nodes(c, 'unary');
+    // most expressions have no operator
+    if (operands.length === 1 && !c['BinaryOperator']) return this.unary(operands[0]!);
     const operators = this.tokens(c, 'BinaryOperator').filter(isGoodToken);
     if (operands.length === 0) return this.missingExpression();
     const values = operands.map((o) => this.unary(o));
@@ -608,8 +625,8 @@ export class AstBuilder {
 
   private primary(node: CstNode): A.Expression {
     const c = node.children as Children;
-    const [key, elements] = Object.entries(c)[0] ?? [];
-    const element = elements?.[0];
+    const key = firstName(c);
+    const element = key === undefined ? undefined : c[key]?.[0];
     if (!key || !element) return this.missingExpression();
     if (isToken(element)) {
       if (!isGoodToken(element)) return this.missingExpression();

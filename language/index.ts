@@ -36,3 +36,5 @@ export { TypeInfo } from './checker/typeInfo.js';
 export { formatDiagnosticsText, codeFrame } from './format.js';
 export { withoutLocations, sameIgnoringLocations } from './equality.js';
 export { outlineFlow, type OutlineLine } from './outline.js';
+export { extractPrograms, type ProtocolProgram, type PStatement, type PLoc } from './protocol/program.js';
+export { checkPair, type ProtocolFault, type FlowLookup } from './protocol/simulate.js';

@@ -7,13 +7,23 @@
  * Like Rust, a condition (`if c {`, `for x in xs {`) cannot be a bare record construction, because `Name {`
  * would be ambiguous with the block that follows; `(Name { ... })` is fine there.
  */
-import { CstParser, type CstNode, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, type CstNode, type IOrAlt, type IToken, type TokenType } from 'chevrotain';
 import { flowErrorMessages } from './syntaxErrors.js';
 import * as t from './tokens.js';
 
 class FlowParser extends CstParser {
   /** True while parsing an `if`/`for` header, where `Name {` starts the block and not a record. */
   private noRecord = false;
+  /**
+   * The alternatives of the hot rules, built on their first call and reused: a fresh array of closures on every
+   * call of `statement`, `unary`, `postfix` and `primary` made most of the parser's garbage.
+   */
+  private readonly cached = new Map<string, IOrAlt<unknown>[]>();
+  private alternatives(rule: string, build: () => IOrAlt<unknown>[]): IOrAlt<unknown>[] {
+    let alternatives = this.cached.get(rule);
+    if (!alternatives) this.cached.set(rule, (alternatives = build()));
+    return alternatives;
+  }
 
   constructor() {
     super(t.allTokens, {
@@ -171,24 +181,31 @@ class FlowParser extends CstParser {
   // ---- statements ---------------------------------------------------------------------------------------------
 
   private statement = this.RULE('statement', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.letStatement) },
-      { ALT: () => this.SUBRULE(this.stepStatement) },
-      { ALT: () => this.SUBRULE(this.sendStatement) },
-      { ALT: () => this.SUBRULE(this.returnStatement) },
-      { ALT: () => this.SUBRULE(this.requireStatement) },
-      { ALT: () => this.SUBRULE(this.failStatement) },
-      { ALT: () => this.SUBRULE(this.ifStatement) },
-      { ALT: () => this.SUBRULE(this.forStatement) },
-      { ALT: () => this.SUBRULE(this.sleepStatement) },
-      { ALT: () => this.SUBRULE(this.tryStatement) },
-      { ALT: () => this.SUBRULE(this.closeStatement) },
-      { ALT: () => this.SUBRULE(this.expressionStatement) },
-    ]);
+    this.OR(
+      this.alternatives('statement', () => [
+        { ALT: () => this.SUBRULE(this.letStatement) },
+        { ALT: () => this.SUBRULE(this.stepStatement) },
+        { ALT: () => this.SUBRULE(this.sendStatement) },
+        { ALT: () => this.SUBRULE(this.returnStatement) },
+        { ALT: () => this.SUBRULE(this.requireStatement) },
+        { ALT: () => this.SUBRULE(this.failStatement) },
+        { ALT: () => this.SUBRULE(this.ifStatement) },
+        { ALT: () => this.SUBRULE(this.forStatement) },
+        { ALT: () => this.SUBRULE(this.sleepStatement) },
+        { ALT: () => this.SUBRULE(this.tryStatement) },
+        { ALT: () => this.SUBRULE(this.closeStatement) },
+        { ALT: () => this.SUBRULE(this.expressionStatement) },
+      ]),
+    );
   });
 
   private letStatement = this.RULE('letStatement', () => {
-    this.OR([{ ALT: () => this.CONSUME(t.Let) }, { ALT: () => this.CONSUME(t.Var) }]);
+    this.OR(
+      this.alternatives('let', () => [
+        { ALT: () => this.CONSUME(t.Let) },
+        { ALT: () => this.CONSUME(t.Var) },
+      ]),
+    );
     this.CONSUME(t.Identifier);
     this.OPTION(() => {
       this.CONSUME(t.Colon);
@@ -290,26 +307,35 @@ class FlowParser extends CstParser {
 
   public expression = this.RULE('expression', () => {
     this.SUBRULE(this.unary);
-    this.MANY(() => {
-      this.CONSUME(t.BinaryOperator);
-      this.SUBRULE2(this.unary);
-    });
+    this.MANY(this.binaryTail);
   });
 
+  private readonly binaryTail = (): void => {
+    this.CONSUME(t.BinaryOperator);
+    this.SUBRULE2(this.unary);
+  };
+
   private unary = this.RULE('unary', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(t.Minus) }, { ALT: () => this.CONSUME(t.Bang) }]);
-          this.SUBRULE(this.unary);
+    this.OR(
+      this.alternatives('unary', () => [
+        {
+          ALT: () => {
+            this.OR2(
+              this.alternatives('prefix', () => [
+                { ALT: () => this.CONSUME(t.Minus) },
+                { ALT: () => this.CONSUME(t.Bang) },
+              ]),
+            );
+            this.SUBRULE(this.unary);
+          },
         },
-      },
-      { ALT: () => this.SUBRULE(this.receiveExpression) },
-      { ALT: () => this.SUBRULE(this.callFlowExpression) },
-      { ALT: () => this.SUBRULE(this.awaitExpression) },
-      { ALT: () => this.SUBRULE(this.openExpression) },
-      { ALT: () => this.SUBRULE(this.postfix) },
-    ]);
+        { ALT: () => this.SUBRULE(this.receiveExpression) },
+        { ALT: () => this.SUBRULE(this.callFlowExpression) },
+        { ALT: () => this.SUBRULE(this.awaitExpression) },
+        { ALT: () => this.SUBRULE(this.openExpression) },
+        { ALT: () => this.SUBRULE(this.postfix) },
+      ]),
+    );
   });
 
   private receiveExpression = this.RULE('receiveExpression', () => {
@@ -368,8 +394,12 @@ class FlowParser extends CstParser {
 
   private postfix = this.RULE('postfix', () => {
     this.SUBRULE(this.primary);
-    this.MANY(() => {
-      this.OR([
+    this.MANY(this.postfixSuffix);
+  });
+
+  private readonly postfixSuffix = (): void => {
+    this.OR(
+      this.alternatives('suffix', () => [
         {
           ALT: () => {
             this.CONSUME(t.Dot);
@@ -377,9 +407,9 @@ class FlowParser extends CstParser {
           },
         },
         { ALT: () => this.SUBRULE(this.argumentList) },
-      ]);
-    });
-  });
+      ]),
+    );
+  };
 
   private argumentList = this.RULE('argumentList', () => {
     this.CONSUME(t.LParen);
@@ -388,18 +418,20 @@ class FlowParser extends CstParser {
   });
 
   private primary = this.RULE('primary', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(t.IntLiteral) },
-      { ALT: () => this.CONSUME(t.DecimalLiteral) },
-      { ALT: () => this.CONSUME(t.DurationLiteral) },
-      { ALT: () => this.CONSUME(t.StringLiteral) },
-      { ALT: () => this.CONSUME(t.True) },
-      { ALT: () => this.CONSUME(t.False) },
-      { ALT: () => this.CONSUME(t.Me) },
-      { ALT: () => this.SUBRULE(this.nameOrRecord) },
-      { ALT: () => this.SUBRULE(this.listExpression) },
-      { ALT: () => this.SUBRULE(this.parenExpression) },
-    ]);
+    this.OR(
+      this.alternatives('primary', () => [
+        { ALT: () => this.CONSUME(t.IntLiteral) },
+        { ALT: () => this.CONSUME(t.DecimalLiteral) },
+        { ALT: () => this.CONSUME(t.DurationLiteral) },
+        { ALT: () => this.CONSUME(t.StringLiteral) },
+        { ALT: () => this.CONSUME(t.True) },
+        { ALT: () => this.CONSUME(t.False) },
+        { ALT: () => this.CONSUME(t.Me) },
+        { ALT: () => this.SUBRULE(this.nameOrRecord) },
+        { ALT: () => this.SUBRULE(this.listExpression) },
+        { ALT: () => this.SUBRULE(this.parenExpression) },
+      ]),
+    );
   });
 
   private nameOrRecord = this.RULE('nameOrRecord', () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   compareDiagnostics,
+  extractPrograms,
   groupIntoUnits,
   hasErrors,
   type FileCheckResult,
@@ -163,6 +164,13 @@ export async function buildCordapp(dir: string, options: BuildOptions = {}): Pro
       files[`machines/${machine.name}.json`] = canonicalJson(machine.config);
     files['flows.js'] = flowsJs;
     files['flows.d.ts'] = flowsDts;
+    files['protocol.json'] = canonicalJson(
+      Object.fromEntries(
+        results.flatMap((r) =>
+          extractPrograms(r.document, r.typeInfo, relative(r.path)).map((p) => [p.flow, p]),
+        ),
+      ),
+    );
     files['trace.json'] = canonicalJson(
       Object.fromEntries(withMachines.map(({ machine }) => [machine.name, machine.trace])),
     );

@@ -93,6 +93,18 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('diff')
+    .description(
+      'tell whether flows waiting on OLD can continue on NEW, and whether NEW can talk to counterparts on OLD',
+    )
+    .argument('<old>', 'a .cordapp bundle or a CorDapp source directory')
+    .argument('<new>', 'a .cordapp bundle or a CorDapp source directory')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (oldPath: string, newPath: string, options: { format: 'text' | 'json' }) => {
+      process.exitCode = await (await import('./diff.js')).diffCommand(oldPath, newPath, options);
+    });
+
+  program
     .command('keygen')
     .description('create an Ed25519 key pair for signing bundles: NAME.key and NAME.pub')
     .requiredOption('-o, --out <name>', 'path and base name of the key files')
