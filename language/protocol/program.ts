@@ -12,6 +12,7 @@ import type * as A from '../ast.js';
 import type { FlowKind, SourceLocation } from '../ast.js';
 import type { TypeInfo } from '../checker/typeInfo.js';
 import { expr as printExpression } from '../printer.js';
+import { visit } from '../visitor.js';
 import type { Type } from '../types.js';
 
 export type PValue =
@@ -86,18 +87,45 @@ class Extractor {
     return { file: this.file, range: loc };
   }
 
-  /** A variable's key: its name and where it is declared, unique in the flow. */
+  /** Declarations of the flow by offset, keyed `name#n` (the n-th declaration of that name): unique in the flow,
+   * and unchanged when unrelated code moves, so two versions of a flow compare equal. */
+  private readonly keys = new Map<number, string>();
+
   private key(id: A.Identifier): string {
-    return `${id.name}@${id.loc.offset}`;
+    return this.keys.get(id.loc.offset) ?? `${id.name}#?`;
+  }
+
+  private collectKeys(flow: A.FlowDecl): void {
+    const declarations: A.Identifier[] = flow.params.map((p) => p.name);
+    visit(flow.body, {
+      LetStatement: (node) => void declarations.push(node.name),
+      ForStatement: (node) => void declarations.push(node.variable),
+      TryStatement: (node) => {
+        if (node.errorName) declarations.push(node.errorName);
+      },
+    });
+    const counts = new Map<string, number>();
+    for (const id of declarations.sort((a, b) => a.loc.offset - b.loc.offset)) {
+      const n = (counts.get(id.name) ?? 0) + 1;
+      counts.set(id.name, n);
+      this.keys.set(id.loc.offset, `${id.name}#${n}`);
+    }
   }
 
   private keyOf(e: A.Expression): string | undefined {
+    // a session used where it is opened (`send x to open p`) is named after its place
+    if (e.kind === 'OpenExpression') return `$open@${e.loc.offset - this.flowOffset}`;
     if (e.kind !== 'NameExpression') return undefined;
     const symbol = this.typeInfo.symbolOf(e);
     return symbol?.kind === 'local' ? this.key(symbol.declaration) : undefined;
   }
 
+  /** Offsets inside the flow are taken relative to its start, so moving the flow changes no key. */
+  private flowOffset = 0;
+
   flow(flow: A.FlowDecl): ProtocolProgram {
+    this.flowOffset = flow.loc.offset;
+    this.collectKeys(flow);
     const params = flow.params.map((p) => this.key(p.name));
     const sessionParams = flow.params
       .filter((p) => {
@@ -190,7 +218,7 @@ class Extractor {
       }
       case 'OpenExpression': {
         const s: PStatement = { k: 'open', site: `${this.file}:${e.loc.offset}`, at: this.at(e.loc) };
-        if (bind) s.bind = bind;
+        s.bind = bind ?? this.keyOf(e)!;
         out.push(s);
         return;
       }

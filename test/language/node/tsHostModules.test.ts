@@ -175,12 +175,14 @@ describe('createTsHostModules: functions', () => {
       params: [{ name: 'id', type: T.String, optional: false }],
       result: order,
       async: true,
+      context: true,
     });
     expect(fn('notify')).toEqual({
       name: 'notify',
       params: [{ name: 'message', type: T.String, optional: false }],
       result: T.unit,
       async: true,
+      context: true,
     });
   });
 
