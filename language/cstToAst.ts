@@ -32,11 +32,42 @@ export function binaryPrecedence(op: A.BinaryOperator): number {
 
 const NONE: readonly CstElement[] = [];
 
-/** The first name of a CST node's children, in the order the parser added them (`Object.keys(c)[0]`, unallocated). */
-function firstName(children: Children): string | undefined {
-  for (const name in children) return name;
+/**
+ * Which of `names` a CST node holds: the alternative its rule took. Chevrotain's `children` are dictionaries
+ * (`Object.create(null)`), where a few lookups cost less than enumerating the keys.
+ */
+function chosen(children: Children, names: readonly string[]): string | undefined {
+  for (const name of names) if (children[name] !== undefined) return name;
   return undefined;
 }
+
+// the alternatives of `statement` and `primary`, the most frequent first
+const STATEMENTS = [
+  'letStatement',
+  'expressionStatement',
+  'sendStatement',
+  'ifStatement',
+  'returnStatement',
+  'stepStatement',
+  'requireStatement',
+  'forStatement',
+  'failStatement',
+  'sleepStatement',
+  'tryStatement',
+  'closeStatement',
+];
+const PRIMARIES = [
+  'nameOrRecord',
+  'StringLiteral',
+  'IntLiteral',
+  'DecimalLiteral',
+  'DurationLiteral',
+  'True',
+  'False',
+  'Me',
+  'listExpression',
+  'parenExpression',
+];
 
 function isToken(element: CstElement | undefined): element is IToken {
   return element !== undefined && 'image' in element;
@@ -362,7 +393,7 @@ export class AstBuilder {
 
   private statement(node: CstNode): A.Statement {
     const c = node.children as Children;
-    const first = firstName(c);
+    const first = chosen(c, STATEMENTS);
     const inner = first === undefined ? undefined : c[first]?.[0];
     if (!inner || isToken(inner)) {
       return { kind: 'ExpressionStatement', expression: this.missingExpression(), loc: this.nodeLoc(node) };
@@ -598,6 +629,7 @@ export class AstBuilder {
     const c = node.children as Children;
     const primary = this.node(c, 'primary');
     let result: A.Expression = primary ? this.primary(primary) : this.missingExpression();
+    if (!c['member'] && !c['argumentList']) return result;
     const suffixes: (IToken | CstNode)[] = [
       ...this.tokens(c, 'member').filter(isGoodToken),
       ...this.nodes(c, 'argumentList'),
@@ -625,7 +657,7 @@ export class AstBuilder {
 
   private primary(node: CstNode): A.Expression {
     const c = node.children as Children;
-    const key = firstName(c);
+    const key = chosen(c, PRIMARIES);
     const element = key === undefined ? undefined : c[key]?.[0];
     if (!key || !element) return this.missingExpression();
     if (isToken(element)) {

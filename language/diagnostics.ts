@@ -18,6 +18,7 @@ export const IssueCodes = {
   InvalidCall: 'invalid-call',
   UnknownAnnotation: 'unknown-annotation',
   MissingCordapp: 'missing-cordapp',
+  UnusedValue: 'unused-value',
   // the protocol checker (language/protocol/)
   ProtocolMismatch: 'protocol-mismatch',
   Deadlock: 'deadlock',

@@ -413,9 +413,14 @@ class FlowParser extends CstParser {
 
   private argumentList = this.RULE('argumentList', () => {
     this.CONSUME(t.LParen);
-    this.nested(() => this.MANY_SEP({ SEP: t.Comma, DEF: () => this.SUBRULE(this.expression) }));
+    this.nested(this.argumentsBody);
     this.CONSUME(t.RParen);
   });
+
+  private readonly argumentsBody = (): void => {
+    this.MANY_SEP(this.argumentsSeparated);
+  };
+  private readonly argumentsSeparated = { SEP: t.Comma, DEF: () => this.SUBRULE(this.expression) };
 
   private primary = this.RULE('primary', () => {
     this.OR(
@@ -436,20 +441,23 @@ class FlowParser extends CstParser {
 
   private nameOrRecord = this.RULE('nameOrRecord', () => {
     this.CONSUME(t.Identifier);
-    this.OPTION({
-      GATE: () => !this.noRecord && this.recordAhead(),
-      DEF: () => {
-        this.CONSUME(t.LBrace);
-        this.nested(() => {
-          this.MANY(() => {
-            this.SUBRULE(this.recordField);
-            this.OPTION2(() => this.CONSUME(t.Comma));
-          });
-        });
-        this.CONSUME(t.RBrace);
-      },
-    });
+    this.OPTION(this.recordBody);
   });
+
+  /** Built once, like the cached alternatives: `nameOrRecord` runs for every name in an expression. */
+  private readonly recordBody = {
+    GATE: () => !this.noRecord && this.recordAhead(),
+    DEF: () => {
+      this.CONSUME(t.LBrace);
+      this.nested(() => {
+        this.MANY(() => {
+          this.SUBRULE(this.recordField);
+          this.OPTION2(() => this.CONSUME(t.Comma));
+        });
+      });
+      this.CONSUME(t.RBrace);
+    },
+  };
 
   private recordField = this.RULE('recordField', () => {
     this.CONSUME(t.Name, { LABEL: 'Identifier' });

@@ -31,7 +31,7 @@ export const AnnotationsRule: Rule = (context) => ({
         context.report(
           IssueCodes.UnknownAnnotation,
           a.loc,
-          `Unknown annotation "@${name}".${didYouMean(name, KNOWN_ANNOTATIONS.keys()) || ' Known: @startable, @version(N), @idempotent.'}`,
+          `Unknown annotation "@${name}".${didYouMean(name, KNOWN_ANNOTATIONS.keys()).replace(' "', ' "@') || ' Known: @startable, @version(N), @idempotent.'}`,
         );
         continue;
       }

@@ -22,7 +22,7 @@ function checkArity(
   context.report(
     IssueCodes.InvalidCall,
     range,
-    `${what} takes ${expected} argument${params.length === 1 ? '' : 's'}, but ${args.length} ${args.length === 1 ? 'is' : 'are'} given.`,
+    `${what} takes ${expected} argument${expected === '1' ? '' : 's'}, but ${args.length} ${args.length === 1 ? 'is' : 'are'} given.`,
   );
 }
 

@@ -150,7 +150,7 @@ export const TypeCompatibilityRule: Rule = (context) => {
       if (missing.length > 0) {
         mismatch(
           node.type.loc,
-          `"${type.name}" needs a value for ${missing.map((m) => `"${m}"`).join(', ')}: add ${missing.map((m) => `${m}: ...`).join(', ')}.`,
+          `"${type.name}" needs a value for ${missing.map((m) => `"${m}"`).join(', ')}: add ${missing.map((m) => `"${m}: value"`).join(', ')}.`,
         );
       }
     },

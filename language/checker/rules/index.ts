@@ -14,6 +14,7 @@ import { ReachableCodeRule } from './ReachableCodeRule.js';
 import { ResponderPairsRule } from './ResponderPairsRule.js';
 import { TypeCompatibilityRule } from './TypeCompatibilityRule.js';
 import { UniqueDeclarationsRule } from './UniqueDeclarationsRule.js';
+import { UnusedValueRule } from './UnusedValueRule.js';
 import { ValueNamesRule } from './ValueNamesRule.js';
 
 export type { Rule, RuleContext } from './context.js';
@@ -33,6 +34,7 @@ export const specifiedRules: readonly Rule[] = [
   ResponderPairsRule,
   OpenInInitiatingRule,
   AnnotationsRule,
+  UnusedValueRule,
   ProtocolRule,
 ];
 
@@ -51,5 +53,6 @@ export {
   ResponderPairsRule,
   TypeCompatibilityRule,
   UniqueDeclarationsRule,
+  UnusedValueRule,
   ValueNamesRule,
 };

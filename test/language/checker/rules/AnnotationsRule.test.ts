@@ -78,7 +78,7 @@ describe('AnnotationsRule', () => {
             code: 'unknown-annotation',
             line: 3,
             column: 1,
-            message: 'Unknown annotation "@startabl". Did you mean "startable"?',
+            message: 'Unknown annotation "@startabl". Did you mean "@startable"?',
           },
         ],
       );
