@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, print, sameIgnoringLocations, withoutLocations } from '../../language/index.js';
@@ -7,6 +7,7 @@ import { dedent, parseFlow } from '../utils/index.js';
 const root = path.resolve(import.meta.dirname, '../..');
 
 function flowFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((entry) => {
     const full = path.join(dir, entry);
     if (statSync(full).isDirectory()) return flowFiles(full);
