@@ -157,30 +157,29 @@ function escapeMermaid(text: string): string {
 
 export function toMermaid(graph: FlowGraph): string {
   const lines = ['flowchart TD'];
+  const id = (raw: string): string => raw.replace(/\$/g, '_');
   const shape = (n: GraphNode): string => {
     const text = `"${escapeMermaid(n.label || n.id)}"`;
     switch (n.kind) {
       case 'branch':
-        return `${n.id}{${text}}`;
+        return `${id(n.id)}{${text}}`;
       case 'suspend':
-        return `${n.id}([${text}])`;
+        return `${id(n.id)}([${text}])`;
       case 'done':
       case 'failed':
-        return `${n.id}((${text}))`;
+        return `${id(n.id)}((${text}))`;
       default:
-        return `${n.id}[${text}]`;
+        return `${id(n.id)}[${text}]`;
     }
   };
-  const id = (raw: string): string => raw.replace(/\$/g, '_');
   const grouped = new Set(graph.progress.flatMap((p) => p.nodes));
   for (const group of graph.progress) {
     if (!group.nodes.length) continue;
     lines.push(`  subgraph ${id(group.name)}["${escapeMermaid(group.label)}"]`);
-    for (const nodeId of group.nodes)
-      lines.push(`    ${id(shape(graph.nodes.find((n) => n.id === nodeId)!))}`);
+    for (const nodeId of group.nodes) lines.push(`    ${shape(graph.nodes.find((n) => n.id === nodeId)!)}`);
     lines.push('  end');
   }
-  for (const node of graph.nodes) if (!grouped.has(node.id)) lines.push(`  ${id(shape(node))}`);
+  for (const node of graph.nodes) if (!grouped.has(node.id)) lines.push(`  ${shape(node)}`);
   for (const edge of graph.edges) {
     const arrow = edge.kind === 'error' ? '-.->|error|' : edge.kind === 'next' ? '-->' : `-->|${edge.kind}|`;
     lines.push(`  ${id(edge.from)} ${arrow} ${id(edge.to)}`);

@@ -473,7 +473,7 @@ class FlowLowering {
         {
           op: 'assign',
           variable,
-          value: { js: `c.${list}[c.${index}]`, text: `${s.variable.name} = next element` },
+          value: { js: `c.${list}[c.${index}]`, text: 'next element' },
         },
       ],
       body,

@@ -3,7 +3,16 @@
  * otherwise everything is computed in memory, then written (the unpacked view and `NAME-VERSION.cordapp`).
  * Paths inside the bundle are relative to the CorDapp directory, so where the sources live does not change a byte.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -266,6 +275,9 @@ function loadKey(file: string) {
  */
 export function writeBuild(out: string, result: Extract<BuildResult, { ok: true }>): string[] {
   const target = path.resolve(out);
+  if (existsSync(target) && !statSync(target).isDirectory()) {
+    throw new InputError(`refusing to replace "${out}": it is a file, not a directory`);
+  }
   if (
     existsSync(target) &&
     readdirSync(target).length > 0 &&

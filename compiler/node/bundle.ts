@@ -100,6 +100,30 @@ export interface ManifestFlow {
   machine: string;
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The shape `flowc inspect` and installers read: a damaged manifest must be reported, not crash them. */
+function isManifest(value: unknown): value is BundleManifest {
+  return (
+    isObject(value) &&
+    typeof value['name'] === 'string' &&
+    typeof value['version'] === 'string' &&
+    isObject(value['files']) &&
+    isObject(value['sources']) &&
+    Array.isArray(value['flows']) &&
+    value['flows'].every(
+      (flow: unknown) =>
+        isObject(flow) &&
+        Array.isArray(flow['params']) &&
+        flow['params'].every(isObject) &&
+        Array.isArray(flow['progress']) &&
+        flow['progress'].every(isObject),
+    )
+  );
+}
+
 /** Checks the container, every file's hash, and the signature; `trusted` keys (SPKI base64) restrict signers. */
 export function verifyBundle(
   text: string,
@@ -116,11 +140,11 @@ export function verifyBundle(
       signed: false,
     };
   }
-  if (container.format !== BUNDLE_FORMAT || typeof container.files !== 'object' || container.files === null) {
+  if (!isObject(container) || container.format !== BUNDLE_FORMAT || !isObject(container.files)) {
     return { ok: false, problems: [`The bundle's format is not ${BUNDLE_FORMAT}.`], signed: false };
   }
   const manifestText = container.files['manifest.json'];
-  if (manifestText === undefined)
+  if (typeof manifestText !== 'string')
     return { ok: false, problems: ['manifest.json is missing from the bundle.'], signed: false };
   if (sha256(manifestText) !== container.manifestSha256) {
     problems.push(
@@ -133,12 +157,18 @@ export function verifyBundle(
   } catch {
     problems.push('manifest.json is not valid JSON.');
   }
+  if (manifest !== undefined && !isManifest(manifest)) {
+    problems.push(
+      'manifest.json is not a bundle manifest: its name, version, flows, files or sources are missing.',
+    );
+    manifest = undefined;
+  }
   if (manifest) {
     for (const [file, hash] of Object.entries(manifest.files ?? {})) {
       const content = container.files[file];
       if (content === undefined)
         problems.push(`${file} is listed in the manifest but missing from the bundle.`);
-      else if (sha256(content) !== hash)
+      else if (typeof content !== 'string' || sha256(content) !== hash)
         problems.push(`${file} has been changed: its sha256 does not match the manifest.`);
     }
     for (const file of Object.keys(container.files)) {
