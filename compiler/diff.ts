@@ -229,13 +229,11 @@ export function diffCordapps(old: CordappModel, next: CordappModel): DiffReport 
           diff.protocol.push({ compatible: false, against, faults: ['no responder on the other side'] });
           continue;
         }
-        const lookup = (flow: string): ProtocolProgram | undefined =>
-          flow === initiator.flow
-            ? initiator
-            : flow === responder.flow
-              ? responder
-              : (initiatorSide.programs.get(flow) ?? responderSide.programs.get(flow));
-        const faults = checkPair(initiator, responder, lookup, { initiatorVersion: initiator.version });
+        // each side runs the sub-flows of its own version
+        const faults = checkPair(initiator, responder, (flow) => initiatorSide.programs.get(flow), {
+          initiatorVersion: initiator.version,
+          responderLookup: (flow) => responderSide.programs.get(flow),
+        });
         diff.protocol.push({ compatible: faults.length === 0, against, faults: faults.map(faultText) });
       }
     }

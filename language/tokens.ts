@@ -71,7 +71,10 @@ export function scanString(text: string, offset: number): { end: number; termina
 
 /** The offset just past the escape at `i` (a backslash): `\u{1F600}` is one escape, not an interpolation. */
 export function escapeEnd(text: string, i: number): number {
-  if (text.charCodeAt(i + 1) === 117 /* u */ && text.charCodeAt(i + 2) === 123 /* { */) {
+  const next = text.charCodeAt(i + 1);
+  // a backslash cannot escape the line break that ends a string
+  if (next === 10 || next === 13) return i + 1;
+  if (next === 117 /* u */ && text.charCodeAt(i + 2) === 123 /* { */) {
     const close = text.indexOf('}', i + 3);
     if (close > 0 && /^[0-9a-fA-F]{1,6}$/.test(text.slice(i + 3, close))) return close + 1;
   }

@@ -16,10 +16,17 @@ import { visit } from '../visitor.js';
 import type { Type } from '../types.js';
 
 export type PValue =
-  | { lit: string | number | boolean }
+  /** `domain`: all the members of an enum literal's type, so that ruling out all others decides a value. */
+  | { lit: string | number | boolean; domain?: string[] }
   | { var: string }
   /** The protocol version of the flow at the other end of a session (`session.version`). */
   | { version: string }
+  /** A list built in place (`[a, b]`): its size and elements are known. */
+  | { list: PValue[] }
+  /** A record built in place (`Offer { legs: legs }`): its fields are known. */
+  | { record: Record<string, PValue> }
+  /** A field or built-in member of a tracked value (`offer.urgent`, `legs.size`). */
+  | { member: string; of: PValue }
   | { unknown: true };
 
 export type PCond =
@@ -41,7 +48,8 @@ export type PStatement =
   | { k: 'open'; bind?: string; site: string; at: PLoc }
   | { k: 'assign'; bind: string; value: PValue }
   | { k: 'if'; cond: PCond; then: PStatement[]; else: PStatement[]; at: PLoc; text: string }
-  | { k: 'for'; over: PValue; body: PStatement[]; at: PLoc }
+  /** `bind`: the loop variable, set to each element in turn. */
+  | { k: 'for'; over: PValue; bind?: string; body: PStatement[]; at: PLoc }
   /** `require`: continues, or fails the flow (to the innermost `catch`). */
   | { k: 'require'; at: PLoc }
   | { k: 'fail'; at: PLoc }
@@ -167,15 +175,25 @@ class Extractor {
         const objectSymbol =
           e.object.kind === 'NameExpression' ? this.typeInfo.symbolOf(e.object) : undefined;
         if (objectSymbol && (objectSymbol.kind === 'enum' || objectSymbol.kind === 'hostType')) {
-          return { lit: e.member.name };
+          const type = this.typeInfo.typeOf(e);
+          return type.kind === 'enum'
+            ? { lit: e.member.name, domain: [...type.members] }
+            : { lit: e.member.name };
         }
         const objectType = this.typeInfo.typeOf(e.object);
         if (e.member.name === 'version' && objectType.kind === 'primitive' && objectType.name === 'Session') {
           const key = this.keyOf(e.object);
           return key ? { version: key } : UNKNOWN;
         }
-        return UNKNOWN;
+        const of = this.value(e.object);
+        return 'unknown' in of || 'version' in of ? UNKNOWN : { member: e.member.name, of };
       }
+      case 'ListExpression':
+        return { list: e.elements.map((element) => this.value(element)) };
+      case 'RecordExpression':
+        return {
+          record: Object.fromEntries(e.fields.map((field) => [field.name.name, this.value(field.value)])),
+        };
       default:
         return UNKNOWN;
     }
@@ -308,7 +326,13 @@ class Extractor {
       case 'ForStatement': {
         this.expression(s.iterable, out);
         const body = this.block(s.body.statements);
-        out.push({ k: 'for', over: this.value(s.iterable), body, at: this.at(s.loc) });
+        out.push({
+          k: 'for',
+          over: this.value(s.iterable),
+          bind: this.key(s.variable),
+          body,
+          at: this.at(s.loc),
+        });
         return;
       }
       case 'TryStatement':

@@ -30,7 +30,13 @@ export interface ProtocolFault {
 export type FlowLookup = (name: string) => ProtocolProgram | undefined;
 
 /** A value; `received` marks one that came over the session, so choices made on it follow the sender's. */
-type Val = ({ lit: string | number | boolean } | { sym: number } | { session: true }) & { received?: true };
+type Val = (
+  | { lit: string | number | boolean }
+  | { sym: number }
+  | { session: true }
+  | { list: Val[] }
+  | { record: Record<string, Val> }
+) & { received?: true };
 
 interface Frame {
   body: PStatement[];
@@ -38,6 +44,9 @@ interface Frame {
   env: Map<string, Val>;
   /** A loop frame repeats its body this many more times. */
   repeat?: number;
+  /** A loop frame's elements, one per run of the body, and the loop variable they are bound to. */
+  items?: Val[];
+  bind?: string;
   /** A try frame: where a failure goes. */
   handler?: PStatement[];
   /** A call frame: popping it returns to the caller. */
@@ -73,8 +82,16 @@ interface World {
   /** queues[0]: initiator to responder; queues[1]: responder to initiator. */
   queues: [Message[], Message[]];
   facts: Map<number, Knowledge>;
-  /** Symbols that arrived over the session on some side: choices on them are communicated. */
+  /** Decided order comparisons (`x <= y`, by `orderAtom`'s key), so that a later comparison of the same values
+   * agrees, on either side. */
+  orders: Map<string, boolean>;
+  /** Symbols sent over the session by some side: choices on them are communicated. */
   shared: Set<number>;
+  /** Symbols standing for a part of another value (a field, an element), by `parent.part`, so that both sides
+   * name the same part of a value they share with the same symbol. */
+  derived: Map<string, number>;
+  /** The value a derived symbol is part of: a part of a shared value is shared. */
+  parents: Map<number, number>;
   nextSymbol: number;
   trace: string[];
   steps: number;
@@ -112,6 +129,8 @@ function cloneFrame(f: Frame, envs: Map<Map<string, Val>, Map<string, Val>>): Fr
   }
   const copy: Frame = { body: f.body, i: f.i, env };
   if (f.repeat !== undefined) copy.repeat = f.repeat;
+  if (f.items) copy.items = f.items;
+  if (f.bind !== undefined) copy.bind = f.bind;
   if (f.handler) copy.handler = f.handler;
   if (f.call) copy.call = true;
   return copy;
@@ -127,7 +146,10 @@ function cloneWorld(w: World): World {
     procs: [cloneProc(w.procs[0]), cloneProc(w.procs[1])],
     queues: [[...w.queues[0]], [...w.queues[1]]],
     facts: new Map([...w.facts].map(([k, v]) => [k, { ...v, neq: [...v.neq] }])),
+    orders: new Map(w.orders),
     shared: new Set(w.shared),
+    derived: new Map(w.derived),
+    parents: new Map(w.parents),
     nextSymbol: w.nextSymbol,
     trace: [...w.trace],
     steps: w.steps,
@@ -139,6 +161,9 @@ function cloneWorld(w: World): World {
 export interface PairOptions {
   /** The initiator's protocol version, which the responder sees as `session.version`. */
   initiatorVersion?: number;
+  /** The sub-flows the responder calls, when they are not the initiator's (a counterpart on another version of
+   * the CorDapp runs its own version of them); `lookup` by default. */
+  responderLookup?: FlowLookup;
 }
 
 /** Checks one initiating flow against its responder; returns the faults found, deduplicated. */
@@ -154,7 +179,7 @@ export function checkPair(
     const simulator = new Simulator(
       initiator,
       responder,
-      lookup,
+      [lookup, options.responderLookup ?? lookup],
       site,
       options.initiatorVersion ?? initiator.version,
     );
@@ -192,7 +217,8 @@ class Simulator {
   constructor(
     private readonly initiator: ProtocolProgram,
     private readonly responder: ProtocolProgram,
-    private readonly lookup: FlowLookup,
+    /** Each side's sub-flows: [initiator's, responder's]. */
+    private readonly lookups: [FlowLookup, FlowLookup],
     private readonly site: string,
     private readonly version: number,
   ) {}
@@ -205,7 +231,10 @@ class Simulator {
       ],
       queues: [[], []],
       facts: new Map(),
+      orders: new Map(),
       shared: new Set(),
+      derived: new Map(),
+      parents: new Map(),
       nextSymbol: 1,
       trace: [],
       steps: 0,
@@ -233,7 +262,8 @@ class Simulator {
       if (result === 'stuck') return this.judge(world).map((f) => ({ ...f, external: [...world.external] }));
       if (result === 'progress') continue;
       if ('fault' in result) return [{ ...result.fault, external: [...world.external] }];
-      return this.exploreFork(result);
+      // a choice made before the session opens is no choice in this conversation (its other way has none)
+      return this.exploreFork(world.opened ? result : { ...result, local: false });
     }
   }
 
@@ -299,7 +329,7 @@ class Simulator {
       };
     }
     world.trace.push(`${proc.name} receives ${typeToString(expected)} (${where(at)})`);
-    if ('sym' in message.value) world.shared.add(message.value.sym);
+    this.share(world, message.value);
     const frame = proc.frames[proc.frames.length - 1]!;
     const pending = frame.body[frame.i - 1];
     if (pending?.k === 'recv' && pending.bind)
@@ -314,10 +344,58 @@ class Simulator {
     return { sym: world.nextSymbol++ };
   }
 
+  /** The symbol of a part of a value, the same every time it is asked for (in this world and its forks). */
+  private derived(world: World, key: string, parent?: number): Val {
+    let sym = world.derived.get(key);
+    if (sym === undefined) {
+      sym = world.nextSymbol++;
+      world.derived.set(key, sym);
+      if (parent !== undefined) world.parents.set(sym, parent);
+    }
+    return { sym };
+  }
+
+  private member(world: World, base: Val, name: string): Val {
+    if ('record' in base) return base.record[name] ?? this.fresh(world);
+    if ('list' in base) return name === 'size' ? { lit: base.list.length } : this.fresh(world);
+    if ('sym' in base) return this.derived(world, `${base.sym}.${name}`, base.sym);
+    if ('lit' in base) return this.derived(world, `${JSON.stringify(base.lit)}.${name}`);
+    return this.fresh(world);
+  }
+
+  /** Marks the symbols of a value sent over the session as known to both sides. */
+  private share(world: World, value: Val): void {
+    if ('sym' in value) world.shared.add(value.sym);
+    else if ('list' in value) for (const item of value.list) this.share(world, item);
+    else if ('record' in value) for (const field of Object.values(value.record)) this.share(world, field);
+  }
+
+  private isShared(world: World, sym: number): boolean {
+    for (let s: number | undefined = sym; s !== undefined; s = world.parents.get(s))
+      if (world.shared.has(s)) return true;
+    return false;
+  }
+
   /** A value in a side's variables; `session.version` is the initiator's version for the responder, else 1. */
   private evaluate(world: World, env: Map<string, Val>, value: PValue): Val {
     if ('lit' in value) return { lit: value.lit };
-    if ('var' in value) return env.get(value.var) ?? this.fresh(world);
+    if ('var' in value) {
+      // a variable the program does not set (a `catch` variable) keeps one unknown value
+      let v = env.get(value.var);
+      if (!v) {
+        v = this.fresh(world);
+        env.set(value.var, v);
+      }
+      return v;
+    }
+    if ('list' in value) return { list: value.list.map((item) => this.evaluate(world, env, item)) };
+    if ('record' in value) {
+      const record: Record<string, Val> = {};
+      for (const [name, field] of Object.entries(value.record))
+        record[name] = this.evaluate(world, env, field);
+      return { record };
+    }
+    if ('member' in value) return this.member(world, this.evaluate(world, env, value.of), value.member);
     if ('version' in value) {
       const session = env.get(value.version);
       if (!session || !('session' in session)) return this.fresh(world);
@@ -337,6 +415,8 @@ class Simulator {
       if (frame.repeat !== undefined && frame.repeat > 0) {
         frame.repeat--;
         frame.i = 0;
+        if (frame.items && frame.bind !== undefined)
+          frame.env.set(frame.bind, frame.items[frame.items.length - 1 - frame.repeat]!);
         return 'progress';
       }
       proc.frames.pop();
@@ -363,12 +443,16 @@ class Simulator {
           world.procs[1].state = 'running';
         } else if (s.bind) env.set(s.bind, this.fresh(world));
         return 'progress';
-      case 'send':
+      case 'send': {
         if (!isSession(s.session)) return 'progress';
         if (proc.closedAt) return 'progress';
-        world.queues[side].push({ type: s.type, value: this.evaluate(world, env, s.value), at: s.at });
+        const value = this.evaluate(world, env, s.value);
+        // the other side learns the value: a choice made on it from now on is communicated
+        this.share(world, value);
+        world.queues[side].push({ type: s.type, value, at: s.at });
         world.trace.push(`${proc.name} sends ${typeToString(s.type)} (${where(s.at)})`);
         return 'progress';
+      }
       case 'recv':
         if (!isSession(s.session)) {
           if (s.bind) env.set(s.bind, this.fresh(world));
@@ -412,7 +496,7 @@ class Simulator {
         proc.frames.push({ body: s.body, i: 0, env, handler: s.handler });
         return 'progress';
       case 'call': {
-        const callee = this.lookup(s.flow);
+        const callee = this.lookups[side](s.flow);
         if (s.bind) env.set(s.bind, this.fresh(world));
         if (!callee || callee.kind !== 'inline') return 'progress';
         const calleeEnv = new Map<string, Val>();
@@ -426,21 +510,30 @@ class Simulator {
       }
       case 'for': {
         const over = this.evaluate(world, env, s.over);
+        if ('list' in over) {
+          // a list built in place: its elements are known
+          if ('received' in over && over.received) world.external.push(world.steps);
+          this.loop(proc, env, s, over.list);
+          return 'progress';
+        }
+        const elements = (w: World, count: number): Val[] =>
+          Array.from({ length: count }, (_, k) =>
+            'sym' in over ? this.derived(w, `${over.sym}[${k}]`, over.sym) : this.fresh(w),
+          );
         const known = 'sym' in over ? world.facts.get(over.sym)?.count : undefined;
         if (known !== undefined) {
-          if ('sym' in over && world.shared.has(over.sym)) world.external.push(world.steps);
-          if (known > 0) proc.frames.push({ body: s.body, i: 0, env, repeat: known - 1 });
+          if ('sym' in over && this.isShared(world, over.sym)) world.external.push(world.steps);
+          this.loop(proc, env, s, elements(world, known));
           return 'progress';
         }
         const worlds = LOOP_COUNTS.map((count) => {
           const w = cloneWorld(world);
           if ('sym' in over) this.know(w, over.sym).count = count;
           const p = w.procs[side];
-          if (count > 0)
-            p.frames.push({ body: s.body, i: 0, env: p.frames[p.frames.length - 1]!.env, repeat: count - 1 });
+          this.loop(p, p.frames[p.frames.length - 1]!.env, s, elements(w, count));
           return w;
         });
-        const local = !('sym' in over) || !world.shared.has(over.sym);
+        const local = !('sym' in over) || !this.isShared(world, over.sym);
         return {
           worlds,
           step: world.steps,
@@ -485,6 +578,17 @@ class Simulator {
     if (body.length) proc.frames.push({ body, i: 0, env });
   }
 
+  /** Runs a loop's body once per element, with the loop variable bound to it. */
+  private loop(proc: Proc, env: Map<string, Val>, s: Extract<PStatement, { k: 'for' }>, items: Val[]): void {
+    if (items.length === 0) return;
+    const frame: Frame = { body: s.body, i: 0, env, repeat: items.length - 1, items };
+    if (s.bind !== undefined) {
+      frame.bind = s.bind;
+      env.set(s.bind, items[0]!);
+    }
+    proc.frames.push(frame);
+  }
+
   /** A failure unwinds to the innermost `try` (its handler runs) or ends the flow with an error. */
   private raise(proc: Proc, at: PLoc): void {
     for (let i = proc.frames.length - 1; i >= 0; i--) {
@@ -507,9 +611,10 @@ class Simulator {
   private usesReceived(world: World, env: Map<string, Val>, cond: PCond): boolean {
     const reads = (value: PValue): boolean => {
       if ('version' in value) return true;
-      if (!('var' in value)) return false;
-      const v = env.get(value.var);
-      return v !== undefined && (v.received === true || ('sym' in v && world.shared.has(v.sym)));
+      if ('member' in value && reads(value.of)) return true;
+      if (!('var' in value) && !('member' in value)) return false;
+      const v = this.evaluate(world, env, value);
+      return v.received === true || ('sym' in v && this.isShared(world, v.sym));
     };
     if ('not' in cond) return this.usesReceived(world, env, cond.not);
     if ('and' in cond) return cond.and.some((c) => this.usesReceived(world, env, c));
@@ -553,24 +658,40 @@ class Simulator {
       if ('sym' in v) {
         const k = world.facts.get(v.sym);
         if (k?.eq !== undefined) return { value: Boolean(k.eq) };
-        return { atom: cond, shared: world.shared.has(v.sym) };
+        // a Bool that is not one of its two values is the other
+        if (k?.neq.includes(true)) return { value: false };
+        if (k?.neq.includes(false)) return { value: true };
+        return { atom: cond, shared: this.isShared(world, v.sym) };
       }
       return { value: true };
     }
     const left = this.evaluate(world, env, cond.left);
     const right = this.evaluate(world, env, cond.right);
     if ('lit' in left && 'lit' in right) return { value: compare(cond.cmp, left.lit, right.lit) };
+    const order = orderAtom(cond.cmp, left, right);
+    const decided = order && world.orders.get(order.key);
+    if (order && decided !== undefined) return { value: decided !== order.negated };
     const symbolic = 'sym' in left ? left : 'sym' in right ? right : undefined;
     const literal = 'lit' in left ? left : 'lit' in right ? right : undefined;
     if (symbolic && literal && (cond.cmp === '==' || cond.cmp === '!=')) {
       const k = world.facts.get(symbolic.sym);
       if (k?.eq !== undefined) return { value: compare(cond.cmp, k.eq, literal.lit) };
       if (k?.neq.includes(literal.lit)) return { value: cond.cmp === '!=' };
+      // a value of an enum (or a Bool) that is none of the other members is the one left
+      const written = [cond.left, cond.right].find((v) => 'lit' in v);
+      const domain =
+        typeof literal.lit === 'boolean'
+          ? [true, false]
+          : written && 'lit' in written
+            ? written.domain
+            : undefined;
+      const remaining = domain?.filter((member) => !k?.neq.includes(member));
+      if (remaining?.length === 1) return { value: compare(cond.cmp, remaining[0]!, literal.lit) };
     }
     if (symbolic && 'sym' in left && 'sym' in right && left.sym === right.sym) {
       return { value: cond.cmp === '==' || cond.cmp === '<=' || cond.cmp === '>=' };
     }
-    const shared = (symbolic && world.shared.has(symbolic.sym)) || false;
+    const shared = (symbolic && this.isShared(world, symbolic.sym)) || false;
     return { atom: cond, shared };
   }
 
@@ -578,16 +699,24 @@ class Simulator {
   /** Returns false when there is nothing to remember, so re-evaluating the condition would decide nothing. */
   private assume(world: World, env: Map<string, Val>, atom: PCond, truth: boolean): boolean {
     if ('truthy' in atom) {
-      if (!('var' in atom.truthy)) return false;
+      if (!stable(atom.truthy)) return false;
       const v = this.evaluate(world, env, atom.truthy);
       if (!('sym' in v)) return false;
       this.know(world, v.sym).eq = truth;
       return true;
     }
-    if (!('cmp' in atom) || (atom.cmp !== '==' && atom.cmp !== '!=')) return false;
-    if (!('var' in atom.left) && !('var' in atom.right)) return false;
+    if (!('cmp' in atom)) return false;
+    if (!stable(atom.left) && !stable(atom.right)) return false;
     const left = this.evaluate(world, env, atom.left);
     const right = this.evaluate(world, env, atom.right);
+    if (atom.cmp !== '==' && atom.cmp !== '!=') {
+      // an order comparison is remembered as a whole, when both its operands are the same on every evaluation
+      const fixed = (v: PValue): boolean => 'lit' in v || 'version' in v || stable(v);
+      const order = orderAtom(atom.cmp, left, right);
+      if (!order || !fixed(atom.left) || !fixed(atom.right)) return false;
+      world.orders.set(order.key, truth !== order.negated);
+      return true;
+    }
     const symbolic = 'sym' in left ? left : 'sym' in right ? right : undefined;
     const literal = 'lit' in left ? left : 'lit' in right ? right : undefined;
     if (!symbolic || !literal) return false;
@@ -656,21 +785,54 @@ class Simulator {
       const receiver = world.procs[1 - side]!;
       if (unread && receiver.state === 'ended') {
         const sender = world.procs[side];
-        const endAt = receiver.endedAt ?? (side === 0 ? this.responder.at : this.initiator.at);
+        // a side that closed the session stopped listening there, before it ended
+        const endAt =
+          receiver.closedAt ?? receiver.endedAt ?? (side === 0 ? this.responder.at : this.initiator.at);
+        const ends = receiver.closedAt ? 'closes the session' : 'ends';
         return [
           {
             code: IssueCodes.EarlyEnd,
             message: withTrace(
-              `${sender.name} sends ${typeToString(unread.type)} here, but ${receiver.name} ends (${where(endAt)}) without receiving it.`,
+              `${sender.name} sends ${typeToString(unread.type)} here, but ${receiver.name} ${ends} (${where(endAt)}) without receiving it.`,
             ),
             main: unread.at,
-            related: [{ at: endAt, message: `${receiver.name} ends here.` }],
+            related: [{ at: endAt, message: `${receiver.name} ${ends} here.` }],
           },
         ];
       }
     }
     return [];
   }
+}
+
+/**
+ * An order comparison of two values (symbols or literals, at least one a symbol) as `x <= y` (its key) and
+ * whether the comparison is that atom's negation: `a < b` is `!(b <= a)`, `a > b` is `!(a <= b)`, `a >= b` is
+ * `b <= a`.
+ */
+function orderAtom(cmp: string, left: Val, right: Val): { key: string; negated: boolean } | undefined {
+  const name = (v: Val): string | undefined =>
+    'sym' in v ? `#${v.sym}` : 'lit' in v ? JSON.stringify(v.lit) : undefined;
+  const a = name(left);
+  const b = name(right);
+  if (a === undefined || b === undefined || !('sym' in left || 'sym' in right)) return undefined;
+  switch (cmp) {
+    case '<=':
+      return { key: `${a}<=${b}`, negated: false };
+    case '>=':
+      return { key: `${b}<=${a}`, negated: false };
+    case '<':
+      return { key: `${b}<=${a}`, negated: true };
+    case '>':
+      return { key: `${a}<=${b}`, negated: true };
+    default:
+      return undefined;
+  }
+}
+
+/** A value that evaluates to the same thing every time in a world (a variable, or a part of one). */
+function stable(value: PValue): boolean {
+  return 'var' in value || ('member' in value && stable(value.of));
 }
 
 function compare(op: string, a: string | number | boolean, b: string | number | boolean): boolean {
