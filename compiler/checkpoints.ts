@@ -4,7 +4,7 @@
  * it (live variables). An upgrade can move a flow resting in a state to a new version when the new version's
  * state needs nothing the old checkpoint lacks (see `diff.ts`).
  */
-import type { FlowIR, IRExpression, IRNode } from './ir.js';
+import { successors, type FlowIR, type IRExpression, type IRNode } from './ir.js';
 
 export interface CheckpointContext {
   has: Record<string, string>;
@@ -73,22 +73,6 @@ function useDef(node: IRNode): { use: Set<string>; def: Set<string> } {
       break;
   }
   return { use, def };
-}
-
-function successors(node: IRNode): string[] {
-  switch (node.kind) {
-    case 'exec':
-    case 'catch':
-      return [node.next];
-    case 'branch':
-      return [node.then, node.else];
-    case 'suspend':
-      return [node.next, node.onError];
-    case 'fail':
-      return [node.onError];
-    default:
-      return [];
-  }
 }
 
 /** For every suspension state: what its checkpoint may hold and what the flow needs from it. */

@@ -123,3 +123,23 @@ export interface FlowIR {
 
 export const DONE = '$done';
 export const FAILED = '$failed';
+
+/** The nodes control can go to from `node`: the graph's edges, error edges included. */
+export function successors(node: IRNode): string[] {
+  switch (node.kind) {
+    case 'exec':
+    case 'catch':
+      return [node.next];
+    case 'branch':
+      return [node.then, node.else];
+    case 'suspend':
+      return [node.next, node.onError];
+    case 'fail':
+      return [node.onError];
+    case 'return':
+      return [DONE];
+    case 'done':
+    case 'failed':
+      return [];
+  }
+}

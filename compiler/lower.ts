@@ -5,7 +5,13 @@
  * suspension nodes get readable ids (`receive_price`) so machine states are recognisable and stable.
  */
 import type * as A from '../language/ast.js';
-import { printTypeRef, visit, type FileCheckResult, type TypeInfo } from '../language/index.js';
+import {
+  printTypeRef,
+  subExpressions,
+  visit,
+  type FileCheckResult,
+  type TypeInfo,
+} from '../language/index.js';
 import type { Symbol } from '../language/checker/symbols.js';
 import { typeToString, type Type } from '../language/types.js';
 import { compileExpression, type ExpressionScope } from './expressions.js';
@@ -18,6 +24,7 @@ import {
   type IRNode,
   type Operation,
   type SuspendDetails,
+  successors,
 } from './ir.js';
 
 /** Builds the IR of every flow of a checked file. `file` is the path to record (relative to the CorDapp). */
@@ -223,7 +230,7 @@ class FlowLowering {
     const order: { expression: A.Expression; variable: string }[] = [];
     const collect = (e: A.Expression): void => {
       // operands first: a receive's session or a call's arguments may themselves suspend
-      for (const child of operands(e)) collect(child);
+      for (const child of subExpressions(e)) collect(child);
       if (isSuspending(e)) {
         const variable = this.temp(typeToString(this.result.typeInfo.typeOf(e)));
         hoisted.set(e, variable);
@@ -425,7 +432,7 @@ class FlowLowering {
     next: string,
     context: LowerContext,
   ): string {
-    return this.withValues(operands(e), context, (_compiled, temps, scope) => {
+    return this.withValues(subExpressions(e), context, (_compiled, temps, scope) => {
       const after = this.exec(e.loc, this.clearOps(temps), next);
       return this.suspend(e, variable, after, context, scope);
     });
@@ -501,43 +508,6 @@ class FlowLowering {
   }
 }
 
-/** The direct sub-expressions of a suspending expression or any expression, in evaluation order. */
-function operands(e: A.Expression): A.Expression[] {
-  switch (e.kind) {
-    case 'ReceiveExpression':
-      return e.within ? [e.session, e.within] : [e.session];
-    case 'OpenExpression':
-      return [e.party];
-    case 'CallFlowExpression':
-      return e.args;
-    case 'AwaitInputExpression':
-      return e.within ? [e.prompt, e.within] : [e.prompt];
-    case 'AwaitExpression': {
-      const list: A.Expression[] =
-        e.operation.kind === 'CallExpression' ? [...e.operation.args] : [e.operation];
-      if (e.retry) list.push(e.retry);
-      if (e.backoff) list.push(e.backoff);
-      return list;
-    }
-    case 'StringLiteral':
-      return e.parts.filter((p): p is A.Expression => typeof p !== 'string');
-    case 'ListExpression':
-      return e.elements;
-    case 'RecordExpression':
-      return e.fields.map((f) => f.value);
-    case 'MemberExpression':
-      return [e.object];
-    case 'CallExpression':
-      return e.args;
-    case 'UnaryExpression':
-      return [e.operand];
-    case 'BinaryExpression':
-      return [e.left, e.right];
-    default:
-      return [];
-  }
-}
-
 function hostFunctionsOf(flow: A.FlowDecl, typeInfo: TypeInfo): IRHostFunction[] {
   const found = new Map<string, IRHostFunction>();
   visit(flow, {
@@ -562,25 +532,6 @@ function versionOf(flow: A.FlowDecl): number {
 }
 
 // ---- graph passes -------------------------------------------------------------------------------------------------
-
-function successors(node: IRNode): string[] {
-  switch (node.kind) {
-    case 'exec':
-    case 'catch':
-      return [node.next];
-    case 'branch':
-      return [node.then, node.else];
-    case 'suspend':
-      return [node.next, node.onError];
-    case 'fail':
-      return [node.onError];
-    case 'return':
-      return [DONE];
-    case 'done':
-    case 'failed':
-      return [];
-  }
-}
 
 /** Folds an `exec` into the `exec` before it when that is its only way in, so straight-line code is one state. */
 function mergeStraightLines(nodes: Map<string, IRNode>, entry: string): void {

@@ -2,7 +2,7 @@
 export type * from './ast.js';
 export { parse, positionAt, rangeAt, type ParseResult } from './parse.js';
 export { print, expr as printExpression, typeRef as printTypeRef } from './printer.js';
-export { visit, visitInParallel, childrenOf, type Visitor } from './visitor.js';
+export { visit, visitInParallel, childrenOf, subExpressions, type Visitor } from './visitor.js';
 export {
   IssueCodes,
   hasErrors,

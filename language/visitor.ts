@@ -2,7 +2,7 @@
  * A typed AST visitor in the style of graphql-js: `visit(root, { FlowDecl: { enter, leave }, SendStatement(node) {} })`.
  * `visitInParallel` merges several visitors so that the checker's rules share one traversal.
  */
-import type { Node, NodeKind, NodeOfKind } from './ast.js';
+import type { Expression, Node, NodeKind, NodeOfKind } from './ast.js';
 
 export type VisitFn<N> = (node: N) => void;
 export type KindVisitor<N> = VisitFn<N> | { enter?: VisitFn<N>; leave?: VisitFn<N> };
@@ -151,4 +151,39 @@ export function visitInParallel(visitors: Visitor[]): Visitor {
     };
   }
   return merged as Visitor;
+}
+
+/**
+ * The expressions an expression evaluates first, in evaluation order: a suspending expression's operands, a call's
+ * callee and arguments, and so on. Lowering hoists suspensions in this order; the protocol checker follows it.
+ */
+export function subExpressions(e: Expression): Expression[] {
+  switch (e.kind) {
+    case 'ReceiveExpression':
+      return e.within ? [e.session, e.within] : [e.session];
+    case 'OpenExpression':
+      return [e.party];
+    case 'CallFlowExpression':
+      return e.args;
+    case 'AwaitInputExpression':
+      return e.within ? [e.prompt, e.within] : [e.prompt];
+    case 'AwaitExpression':
+      return [e.operation, ...(e.retry ? [e.retry] : []), ...(e.backoff ? [e.backoff] : [])];
+    case 'StringLiteral':
+      return e.parts.filter((p): p is Expression => typeof p !== 'string');
+    case 'ListExpression':
+      return e.elements;
+    case 'RecordExpression':
+      return e.fields.map((f) => f.value);
+    case 'MemberExpression':
+      return [e.object];
+    case 'CallExpression':
+      return [e.callee, ...e.args];
+    case 'UnaryExpression':
+      return [e.operand];
+    case 'BinaryExpression':
+      return [e.left, e.right];
+    default:
+      return [];
+  }
 }

@@ -12,7 +12,7 @@ import type * as A from '../ast.js';
 import type { FlowKind, SourceLocation } from '../ast.js';
 import type { TypeInfo } from '../checker/typeInfo.js';
 import { expr as printExpression } from '../printer.js';
-import { visit } from '../visitor.js';
+import { subExpressions, visit } from '../visitor.js';
 import type { Type } from '../types.js';
 
 export type PValue =
@@ -349,37 +349,5 @@ class Extractor {
       case 'StepStatement':
         return;
     }
-  }
-}
-
-/** Direct sub-expressions in evaluation order (a suspending expression's operands included). */
-function subExpressions(e: A.Expression): A.Expression[] {
-  switch (e.kind) {
-    case 'ReceiveExpression':
-      return e.within ? [e.session, e.within] : [e.session];
-    case 'OpenExpression':
-      return [e.party];
-    case 'CallFlowExpression':
-      return e.args;
-    case 'AwaitInputExpression':
-      return e.within ? [e.prompt, e.within] : [e.prompt];
-    case 'AwaitExpression':
-      return [e.operation, ...(e.retry ? [e.retry] : []), ...(e.backoff ? [e.backoff] : [])];
-    case 'StringLiteral':
-      return e.parts.filter((p): p is A.Expression => typeof p !== 'string');
-    case 'ListExpression':
-      return e.elements;
-    case 'RecordExpression':
-      return e.fields.map((f) => f.value);
-    case 'MemberExpression':
-      return [e.object];
-    case 'CallExpression':
-      return [e.callee, ...e.args];
-    case 'UnaryExpression':
-      return [e.operand];
-    case 'BinaryExpression':
-      return [e.left, e.right];
-    default:
-      return [];
   }
 }
