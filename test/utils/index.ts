@@ -7,7 +7,9 @@ import {
   type CheckerHost,
   type Diagnostic,
   type Document,
+  type HostFunction,
   type HostModule,
+  type Type,
 } from '../../language/index.js';
 
 /** Removes the common indentation of a template literal and its first and last blank lines. */
@@ -22,6 +24,21 @@ export function dedent(strings: TemplateStringsArray | string, ...values: unknow
     .split('\n');
   const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
   return lines.map((l) => l.slice(indent)).join('\n') + '\n';
+}
+
+/** A host function for in-memory host modules: parameters as `[name, type, optional?]`. */
+export function hostFunction(
+  name: string,
+  params: [string, Type, boolean?][],
+  result: Type,
+  options: { async?: boolean } = {},
+): HostFunction {
+  return {
+    name,
+    params: params.map(([n, type, optional]) => ({ name: n, type, optional: optional ?? false })),
+    result,
+    async: options.async ?? false,
+  };
 }
 
 /** Parses and fails the test on syntax errors. */

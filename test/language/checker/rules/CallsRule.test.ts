@@ -1,26 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import type { HostFunction, Type } from '../../../../language/index.js';
-import { checkFlow, dedent, expectDiagnostics, expectValid } from '../../../utils/index.js';
+import type { Type } from '../../../../language/index.js';
+import { checkFlow, dedent, expectDiagnostics, expectValid, hostFunction } from '../../../utils/index.js';
 
 const StringType: Type = { kind: 'primitive', name: 'String' };
 const IntType: Type = { kind: 'primitive', name: 'Int' };
 const AmountType: Type = { kind: 'primitive', name: 'Amount' };
 
-const quote: HostFunction = {
-  name: 'quote',
-  params: [
-    { name: 'assetId', type: StringType, optional: false },
-    { name: 'units', type: IntType, optional: true },
+const quote = hostFunction(
+  'quote',
+  [
+    ['assetId', StringType],
+    ['units', IntType, true],
   ],
-  result: AmountType,
-  async: false,
-};
-const fetchQuote: HostFunction = {
-  name: 'fetchQuote',
-  params: [{ name: 'assetId', type: StringType, optional: false }],
-  result: AmountType,
-  async: true,
-};
+  AmountType,
+);
+const fetchQuote = hostFunction('fetchQuote', [['assetId', StringType]], AmountType, { async: true });
 const host = {
   './pricing.ts': {
     functions: new Map([

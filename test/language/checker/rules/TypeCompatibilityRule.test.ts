@@ -1,27 +1,21 @@
 import { describe, it } from 'vitest';
-import type { HostFunction, Type } from '../../../../language/index.js';
-import { checkFlow, dedent, expectDiagnostics, expectValid } from '../../../utils/index.js';
+import type { Type } from '../../../../language/index.js';
+import { checkFlow, dedent, expectDiagnostics, expectValid, hostFunction } from '../../../utils/index.js';
 
 const StringType: Type = { kind: 'primitive', name: 'String' };
 const DecimalType: Type = { kind: 'primitive', name: 'Decimal' };
 const AmountType: Type = { kind: 'primitive', name: 'Amount' };
 const StateAndRef: Type = { kind: 'opaque', name: 'StateAndRef', args: [] };
 
-const discount: HostFunction = {
-  name: 'discount',
-  params: [
-    { name: 'price', type: AmountType, optional: false },
-    { name: 'percent', type: DecimalType, optional: false },
+const discount = hostFunction(
+  'discount',
+  [
+    ['price', AmountType],
+    ['percent', DecimalType],
   ],
-  result: AmountType,
-  async: false,
-};
-const fetchQuote: HostFunction = {
-  name: 'fetchQuote',
-  params: [{ name: 'assetId', type: StringType, optional: false }],
-  result: AmountType,
-  async: true,
-};
+  AmountType,
+);
+const fetchQuote = hostFunction('fetchQuote', [['assetId', StringType]], AmountType, { async: true });
 const host = {
   './pricing.ts': {
     functions: new Map([

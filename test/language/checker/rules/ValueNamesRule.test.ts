@@ -1,15 +1,10 @@
 import { describe, it } from 'vitest';
-import type { HostFunction, Type } from '../../../../language/index.js';
-import { checkFlow, dedent, expectDiagnostics, expectValid } from '../../../utils/index.js';
+import type { Type } from '../../../../language/index.js';
+import { checkFlow, dedent, expectDiagnostics, expectValid, hostFunction } from '../../../utils/index.js';
 
 const AmountType: Type = { kind: 'primitive', name: 'Amount' };
 const StringType: Type = { kind: 'primitive', name: 'String' };
-const quote: HostFunction = {
-  name: 'quote',
-  params: [{ name: 'assetId', type: StringType, optional: false }],
-  result: AmountType,
-  async: false,
-};
+const quote = hostFunction('quote', [['assetId', StringType]], AmountType);
 const host = {
   './pricing.ts': {
     functions: new Map([['quote', quote]]),
