@@ -37,6 +37,7 @@ import {
   sha256,
   BUNDLE_FORMAT,
   type BundleManifest,
+  type TypeDefinition,
 } from './bundle.js';
 import { bundleImplementations, clientApiSource, implementationsSource } from './emit.js';
 
@@ -180,6 +181,12 @@ export async function buildCordapp(dir: string, options: BuildOptions = {}): Pro
         ),
       ),
     );
+    // the record and enum definitions the runtime checks parameters, messages and answers against
+    files['types.json'] = canonicalJson(
+      Object.fromEntries(
+        [...emitInput.types.values()].map((type) => [typeToString(type), typeDefinition(type)]),
+      ),
+    );
     files['trace.json'] = canonicalJson(
       Object.fromEntries(withMachines.map(({ machine }) => [machine.name, machine.trace])),
     );
@@ -245,6 +252,14 @@ export async function buildCordapp(dir: string, options: BuildOptions = {}): Pro
       timings,
     };
   });
+}
+
+/** A record's fields or an enum's members, with field types written as in `.flow` (`List<Offer>`). */
+function typeDefinition(type: Type): TypeDefinition {
+  if (type.kind === 'enum') return { kind: 'enum', members: type.members };
+  if (type.kind === 'record')
+    return { kind: 'record', fields: type.fields.map((f) => ({ name: f.name, type: typeToString(f.type) })) };
+  return { kind: 'opaque' };
 }
 
 function sortKeys(files: Record<string, string>): Record<string, string> {

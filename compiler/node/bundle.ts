@@ -86,6 +86,12 @@ export interface BundleManifest {
   protocol: Record<string, string>;
 }
 
+/** `types.json`: the CorDapp's records and enums, by name, for the runtime's checks of values. */
+export type TypeDefinition =
+  | { kind: 'record'; fields: { name: string; type: string }[] }
+  | { kind: 'enum'; members: string[] }
+  | { kind: 'opaque' };
+
 export interface ManifestFlow {
   name: string;
   kind: string;

@@ -1,0 +1,400 @@
+/**
+ * What a node keeps durably, and the one write a step makes. Pure types plus the memory store; the SQLite store
+ * lives in `runtime/node/sqliteStore.ts`.
+ *
+ * The engine computes a step (or a group of steps) in memory as a `WriteSet` and hands it to `commit`, which must
+ * apply all of it or nothing: the new checkpoints, the events consumed and produced, the session state (with the
+ * messages received and not yet consumed), the outbox, the progress records. Everything the node must do after a
+ * crash is derivable from what was committed: pending events are re-queued, the outbox re-sent, deadlines
+ * re-armed, and flows waiting for an external operation call it again.
+ */
+
+export type FlowStatus = 'running' | 'waiting' | 'done' | 'failed' | 'hospitalized' | 'killed';
+
+/** What a suspended flow waits for: the effect its waiting state emitted, with its deadline and token. */
+export interface FlowWait {
+  /** `flow.receive`, `flow.open`, `flow.call`, `flow.input`, `flow.external`, `flow.sleep`. */
+  type: string;
+  /** Bumped at every new wait: an event for an earlier wait (a late timer, a stale answer) is dropped. */
+  token: number;
+  /** Absolute deadline (ms), for `sleep` and for `receive`/`input` with `within`. */
+  deadline?: number;
+  session?: string;
+  messageType?: string;
+  prompt?: string;
+  /** `open`: the party. */
+  party?: string;
+  /** `call`: the flow called, its kind (`inline`, `initiating`), and the child flow's id once started. */
+  callee?: string;
+  calleeKind?: string;
+  child?: string;
+  fn?: string;
+  args?: unknown[];
+  retry?: number;
+  backoffMs?: number;
+  /** When the wait began (ms). */
+  since: number;
+}
+
+export interface FlowError {
+  message: string;
+}
+
+export interface FlowRecord {
+  id: string;
+  /** The top-level flow of the tree this flow belongs to (itself for a top-level flow). */
+  root: string;
+  /** The flow that called this one as a sub-flow. */
+  parent?: string;
+  /** The flow whose sessions this one uses: itself, unless it is an inline sub-flow. */
+  sessionOwner: string;
+  /** sha256 of the bundle's manifest: the exact CorDapp version the flow runs on. */
+  bundle: string;
+  flow: string;
+  status: FlowStatus;
+  /** XState's persisted snapshot (`machine.getPersistedSnapshot`): the checkpoint proper. */
+  snapshot: unknown;
+  wait?: FlowWait;
+  /** Counter for the ids the flow derives (sessions, child flows, external operations): replays give the same. */
+  seq: number;
+  /** The current progress step's name, and its position in the flow's progress records. */
+  step?: string;
+  progressCount: number;
+  /** For a sub-flow: the parent's progress record it runs under (its child tracker hangs there). */
+  parentProgress?: number;
+  result?: unknown;
+  error?: FlowError;
+  /** Why the flow is in the hospital: the error, where in the `.flow` source, and the event that caused it. */
+  hospital?: { error: string; state: string; location?: unknown; event?: QueuedEvent };
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A message received on a session and not yet consumed by the flow. */
+export interface InboxMessage {
+  seq: number;
+  kind: 'data' | 'error' | 'end';
+  messageType?: string;
+  value?: unknown;
+  message?: string;
+}
+
+export interface SessionRecord {
+  /** This node's id for the session. */
+  id: string;
+  /** The flow that owns it (opened it, or the responder started for it); unknown while only early messages came. */
+  owner?: string;
+  peer: string;
+  /** The counterparty's id for the same session. */
+  peerSession: string;
+  initiator: boolean;
+  /** The next sequence number to send and the next one to consume. */
+  sendSeq: number;
+  recvSeq: number;
+  /** Received ahead of consumption, ordered by seq. */
+  inbox: InboxMessage[];
+  /** This side ended it (close, or its flow ended); the counterparty ended it. */
+  closed: boolean;
+  peerEnded: boolean;
+  confirmed: boolean;
+}
+
+/** An event waiting to be fed to a flow (a start, a sub-flow's result, a timer, an answer, a message). */
+export interface QueuedEvent {
+  /** Unique and increasing within the node: events are processed in this order. */
+  id: number;
+  flow: string;
+  event: { type: string; at: number } & Record<string, unknown>;
+  /** The wait it answers (`FlowWait.token`); absent for a flow's start. */
+  token?: number;
+}
+
+/** A message for another node, kept until that node acknowledges it. */
+export interface OutboxMessage {
+  id: string;
+  to: string;
+  message: unknown;
+  /** Sends so far, and when to send again if no acknowledgement comes. */
+  attempts: number;
+  nextAttemptAt: number;
+}
+
+export interface ProgressRecord {
+  flow: string;
+  /** Position within the flow's records, from 0. */
+  index: number;
+  step: string;
+  label: string;
+  at: number;
+}
+
+export interface InstalledBundle {
+  hash: string;
+  name: string;
+  version: string;
+  /** The `.cordapp` container text, verified again when the node reopens. */
+  text: string;
+  installedAt: number;
+}
+
+export interface WriteSet {
+  flows: Map<string, FlowRecord>;
+  sessions: Map<string, SessionRecord>;
+  eventsAdded: Map<number, QueuedEvent>;
+  /** Ids of events consumed that were committed earlier. */
+  eventsRemoved: Set<number>;
+  outboxAdded: Map<string, OutboxMessage>;
+  outboxRemoved: Set<string>;
+  progress: ProgressRecord[];
+  bundles: InstalledBundle[];
+  /** Node-level counters and settings (the next event id, ...). */
+  meta: Map<string, string>;
+}
+
+export function emptyWriteSet(): WriteSet {
+  return {
+    flows: new Map(),
+    sessions: new Map(),
+    eventsAdded: new Map(),
+    eventsRemoved: new Set(),
+    outboxAdded: new Map(),
+    outboxRemoved: new Set(),
+    progress: [],
+    bundles: [],
+    meta: new Map(),
+  };
+}
+
+export function isEmptyWriteSet(w: WriteSet): boolean {
+  return (
+    w.flows.size === 0 &&
+    w.sessions.size === 0 &&
+    w.eventsAdded.size === 0 &&
+    w.eventsRemoved.size === 0 &&
+    w.outboxAdded.size === 0 &&
+    w.outboxRemoved.size === 0 &&
+    w.progress.length === 0 &&
+    w.bundles.length === 0 &&
+    w.meta.size === 0
+  );
+}
+
+export interface FlowQuery {
+  status?: FlowStatus | readonly FlowStatus[];
+  /** Only top-level flows (no sub-flows). */
+  topLevel?: boolean;
+  /** Only flows waiting for this kind of event (`flow.input`, ...). */
+  waiting?: string;
+  limit?: number;
+}
+
+/**
+ * A node's durable state. Reads return copies the caller may change; `commit` applies a whole `WriteSet` in one
+ * transaction, or throws and applies nothing.
+ */
+export interface CheckpointStore {
+  readonly kind: string;
+  getFlow(id: string): FlowRecord | undefined;
+  listFlows(query?: FlowQuery): FlowRecord[];
+  /** How many flows there are, by status. */
+  countFlows(): Record<FlowStatus, number>;
+  getSession(id: string): SessionRecord | undefined;
+  /** The sessions a flow owns. */
+  sessionsOf(owner: string): SessionRecord[];
+  /** The flow waiting to receive on a session. */
+  flowReceivingOn(session: string): string | undefined;
+  /** Every event not yet consumed, in id order. */
+  pendingEvents(): QueuedEvent[];
+  outbox(): OutboxMessage[];
+  /** The earliest deadline of a waiting flow. */
+  nextDeadline(): number | undefined;
+  /** Waiting flows whose deadline is at or before `now`, earliest first. */
+  dueFlows(now: number, limit: number): FlowRecord[];
+  progressOf(flow: string): ProgressRecord[];
+  /** Sub-flows of a flow, in creation order. */
+  childrenOf(flow: string): FlowRecord[];
+  bundles(): InstalledBundle[];
+  getMeta(key: string): string | undefined;
+  commit(writes: WriteSet): void;
+  close(): void;
+}
+
+// ---- the memory store --------------------------------------------------------------------------------------------
+
+/**
+ * Keeps everything as JSON text, as a disk would: nothing the engine holds can alias what was committed, and a
+ * "crashed" node's store is exactly what it committed. Used by tests, the designer's simulation, and `flowc run`
+ * without `--store`.
+ */
+export class MemoryStore implements CheckpointStore {
+  readonly kind = 'memory';
+  private readonly flows = new Map<string, string>();
+  private readonly sessions = new Map<string, string>();
+  private readonly events = new Map<number, string>();
+  private readonly out = new Map<string, string>();
+  /** By flow, then by the record's index. */
+  private readonly progress = new Map<string, Map<number, string>>();
+  private readonly installed: InstalledBundle[] = [];
+  private readonly meta = new Map<string, string>();
+  private closed = false;
+  /** Set to make the next commit fail (tests of a failing disk). */
+  failNextCommit?: Error;
+
+  getFlow(id: string): FlowRecord | undefined {
+    const text = this.flows.get(id);
+    return text === undefined ? undefined : (JSON.parse(text) as FlowRecord);
+  }
+
+  listFlows(query: FlowQuery = {}): FlowRecord[] {
+    const statuses =
+      query.status === undefined
+        ? undefined
+        : new Set(Array.isArray(query.status) ? query.status : [query.status]);
+    const result: FlowRecord[] = [];
+    for (const text of this.flows.values()) {
+      if (query.limit !== undefined && result.length >= query.limit) break;
+      const flow = JSON.parse(text) as FlowRecord;
+      if (statuses && !statuses.has(flow.status)) continue;
+      if (query.topLevel && flow.parent !== undefined) continue;
+      if (query.waiting && (flow.status !== 'waiting' || flow.wait?.type !== query.waiting)) continue;
+      result.push(flow);
+    }
+    return result;
+  }
+
+  countFlows(): Record<FlowStatus, number> {
+    const counts: Record<FlowStatus, number> = {
+      running: 0,
+      waiting: 0,
+      done: 0,
+      failed: 0,
+      hospitalized: 0,
+      killed: 0,
+    };
+    for (const text of this.flows.values()) counts[(JSON.parse(text) as FlowRecord).status]++;
+    return counts;
+  }
+
+  getSession(id: string): SessionRecord | undefined {
+    const text = this.sessions.get(id);
+    return text === undefined ? undefined : (JSON.parse(text) as SessionRecord);
+  }
+
+  sessionsOf(owner: string): SessionRecord[] {
+    return [...this.sessions.values()]
+      .map((t) => JSON.parse(t) as SessionRecord)
+      .filter((s) => s.owner === owner);
+  }
+
+  flowReceivingOn(session: string): string | undefined {
+    for (const text of this.flows.values()) {
+      const flow = JSON.parse(text) as FlowRecord;
+      if (flow.status === 'waiting' && flow.wait?.type === 'flow.receive' && flow.wait.session === session)
+        return flow.id;
+    }
+    return undefined;
+  }
+
+  pendingEvents(): QueuedEvent[] {
+    return [...this.events.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([, t]) => JSON.parse(t) as QueuedEvent);
+  }
+
+  outbox(): OutboxMessage[] {
+    return [...this.out.values()].map((t) => JSON.parse(t) as OutboxMessage);
+  }
+
+  nextDeadline(): number | undefined {
+    let next: number | undefined;
+    for (const text of this.flows.values()) {
+      const flow = JSON.parse(text) as FlowRecord;
+      const deadline = flow.status === 'waiting' ? flow.wait?.deadline : undefined;
+      if (deadline !== undefined && (next === undefined || deadline < next)) next = deadline;
+    }
+    return next;
+  }
+
+  dueFlows(now: number, limit: number): FlowRecord[] {
+    return [...this.flows.values()]
+      .map((t) => JSON.parse(t) as FlowRecord)
+      .filter((f) => f.status === 'waiting' && f.wait?.deadline !== undefined && f.wait.deadline <= now)
+      .sort((a, b) => a.wait!.deadline! - b.wait!.deadline!)
+      .slice(0, limit);
+  }
+
+  progressOf(flow: string): ProgressRecord[] {
+    return [...(this.progress.get(flow) ?? [])]
+      .sort((a, b) => a[0] - b[0])
+      .map(([, t]) => JSON.parse(t) as ProgressRecord);
+  }
+
+  childrenOf(flow: string): FlowRecord[] {
+    return [...this.flows.values()]
+      .map((t) => JSON.parse(t) as FlowRecord)
+      .filter((f) => f.parent === flow)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  }
+
+  bundles(): InstalledBundle[] {
+    return this.installed.map((b) => ({ ...b }));
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.meta.get(key);
+  }
+
+  commit(writes: WriteSet): void {
+    if (this.closed) throw new Error('The store is closed.');
+    if (this.failNextCommit) {
+      const error = this.failNextCommit;
+      this.failNextCommit = undefined;
+      throw error;
+    }
+    // serialise everything first, so a value JSON cannot hold fails the commit before anything is applied
+    const flows = [...writes.flows.values()].map((f) => [f.id, JSON.stringify(f)] as const);
+    const sessions = [...writes.sessions.values()].map((s) => [s.id, JSON.stringify(s)] as const);
+    const events = [...writes.eventsAdded.values()].map((e) => [e.id, JSON.stringify(e)] as const);
+    const outbox = [...writes.outboxAdded.values()].map((m) => [m.id, JSON.stringify(m)] as const);
+    const progress = writes.progress.map((p) => [p.flow, p.index, JSON.stringify(p)] as const);
+    // a flow's progress record is written once, at its index (the SQLite store's primary key)
+    const added = new Set<string>();
+    for (const [flow, index] of progress) {
+      const key = JSON.stringify([flow, index]);
+      if (this.progress.get(flow)?.has(index) || added.has(key))
+        throw new Error(`Progress record ${index} of flow ${flow} is already stored.`);
+      added.add(key);
+    }
+    for (const [id, text] of flows) this.flows.set(id, text);
+    for (const [id, text] of sessions) this.sessions.set(id, text);
+    for (const id of writes.eventsRemoved) this.events.delete(id);
+    for (const [id, text] of events) this.events.set(id, text);
+    for (const id of writes.outboxRemoved) this.out.delete(id);
+    for (const [id, text] of outbox) this.out.set(id, text);
+    for (const [flow, index, text] of progress) {
+      let records = this.progress.get(flow);
+      if (!records) this.progress.set(flow, (records = new Map()));
+      records.set(index, text);
+    }
+    for (const bundle of writes.bundles) {
+      if (!this.installed.some((b) => b.hash === bundle.hash)) this.installed.push({ ...bundle });
+    }
+    for (const [key, value] of writes.meta) this.meta.set(key, value);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Reopens a closed store (a restarted node on the same "disk"). */
+  reopen(): this {
+    this.closed = false;
+    return this;
+  }
+
+  /** Total bytes of the stored checkpoints' snapshots (for size measurements). */
+  snapshotBytes(id: string): number | undefined {
+    const flow = this.getFlow(id);
+    return flow ? JSON.stringify(flow.snapshot).length : undefined;
+  }
+}
