@@ -894,6 +894,7 @@ export class FlowNode {
             : { kind: 'end', session: s.peerSession, seq: s.sendSeq },
         );
         session.closed = true;
+        session.inbox = [];
         this.putSession(session);
       }
     }
@@ -1004,6 +1005,7 @@ export class FlowNode {
           };
         }
         if (body.seq < session.recvSeq || session.inbox.some((m) => m.seq === body.seq)) return; // a duplicate
+        if (session.closed) return; // this side is done with it: nothing will read the message
         const received: InboxMessage = { seq: body.seq, kind: body.kind };
         if (body.kind === 'data') {
           received.messageType = body.messageType;
