@@ -866,12 +866,32 @@ export class FlowNode {
       bundle: parent.bundle,
       flow: name,
       at,
-      ...(parent.progressCount > 0 ? { parentProgress: parent.progressCount - 1 } : {}),
+      ...this.trackingStep(parent, name),
     });
     this.putFlow(childRecord);
     const args = wait.args ?? [];
     const params = Object.fromEntries(loaded.manifest.params.map((p, i) => [p.name, args[i]]));
     this.enqueue({ flow: id, event: { type: 'flow.start', at, params } });
+  }
+
+  /**
+   * The parent's progress record a sub-flow's tracker hangs under: the last one of the step declared to track it
+   * (`Offering "..." tracks Haggle`, Corda's child progress tracker), else the current step.
+   */
+  private trackingStep(parent: FlowRecord, child: string): { parentProgress?: number } {
+    const declared = this.cordapps
+      .get(parent.bundle)
+      ?.flows.get(parent.flow)
+      ?.manifest.progress.find((p) => p.tracks === child)?.name;
+    if (declared !== undefined) {
+      const records = [
+        ...this.store.progressOf(parent.id),
+        ...this.batch.writes.progress.filter((r) => r.flow === parent.id),
+      ];
+      const last = records.filter((r) => r.step === declared).pop();
+      if (last) return { parentProgress: last.index };
+    }
+    return parent.progressCount > 0 ? { parentProgress: parent.progressCount - 1 } : {};
   }
 
   private finish(

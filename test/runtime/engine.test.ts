@@ -3,7 +3,8 @@ import { DAY, HOUR, SimulatedClock } from '../../runtime/clock.js';
 import type { MockNetwork } from '../../runtime/mockNetwork.js';
 import type { FlowNode } from '../../runtime/node.js';
 import type { FlowRecord } from '../../runtime/store.js';
-import { network } from './helpers.js';
+import { readCordapp } from '../../runtime/node/bundles.js';
+import { cordapp, network } from './helpers.js';
 
 const RECEIPT = { item: 'apples', total: 21, stamp: 'apples x 3 = 21 (notarised by Notary)' };
 
@@ -230,6 +231,26 @@ describe('timers and human input', () => {
 });
 
 describe('bad input changes nothing', () => {
+  it('refuses a bundle whose files do not match their hashes, or that is not signed when it must be', async () => {
+    const net = await network('pingpong', ['Alice', 'Bob']);
+    const node = net.node('Alice');
+    const good = await cordapp('pingpong');
+    const container = JSON.parse(good.text) as { files: Record<string, string> };
+    container.files['machines/Ping.json'] = container.files['machines/Ping.json']!.replace(
+      '"Ping"',
+      '"Pang"',
+    );
+    await expect(readCordapp(JSON.stringify(container))).rejects.toThrow(
+      'The bundle is refused: machines/Ping.json has been changed: its sha256 does not match the manifest.',
+    );
+    await expect(readCordapp(good.text, { requireSignature: true })).rejects.toThrow(
+      'The bundle is refused: The bundle is not signed, and a signature is required.',
+    );
+    await expect(readCordapp('{"format"')).rejects.toThrow(/not a readable .cordapp file/);
+    expect(node.installed().map((c) => c.hash)).toEqual([good.hash]);
+    expect(node.store.bundles().map((b) => b.hash)).toEqual([good.hash]);
+  });
+
   it('refuses an unknown flow, naming the flows it can start', async () => {
     const net = await network('pingpong', ['Alice', 'Bob']);
     const node = net.node('Alice');
