@@ -1,0 +1,12 @@
+/** The runtime's Node-only adapters. */
+export {
+  isTransientStoreError,
+  listFlowsSql,
+  MIGRATIONS,
+  QUERIES,
+  SCHEMA_VERSION,
+  SqliteStore,
+  type Migration,
+  type SqliteStoreOptions,
+} from './sqliteStore.js';
+export { buildAndLoadCordapp, readCordapp, type ReadBundleOptions } from './bundles.js';

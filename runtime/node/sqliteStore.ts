@@ -1,0 +1,446 @@
+/**
+ * The embedded `CheckpointStore`: one SQLite file per node, on better-sqlite3 12 (13 needs Node 22).
+ *
+ * Every record is kept whole as JSON in a `data` column, as the memory store keeps it; the few fields the queries
+ * select on (a flow's status, what it waits for, its deadline, its parent; a session's owner) are copied into
+ * columns beside it so that every read of the interface is an index lookup, even with a million suspended flows.
+ * `commit` serialises the whole `WriteSet` first, then applies it in one transaction with statements prepared once.
+ *
+ * Durability: the database runs in WAL mode with `synchronous = NORMAL`. A commit is then durable as soon as its
+ * frames are in the WAL file, which survives the process dying at any point (the failure model of the runtime: a
+ * crashed or killed node restarts from what it committed). Only a power loss or an OS crash can lose the last
+ * commits before the next WAL checkpoint (never corrupt the database). `{ synchronous: 'full' }` fsyncs the WAL at
+ * every commit, for a node that must keep every commit across a power loss too, at the cost of one fsync per commit.
+ *
+ * The schema is versioned: `MIGRATIONS` is applied in order, each in its own transaction, and `PRAGMA user_version`
+ * records how many were applied. A database written by a newer version of Flows is refused.
+ */
+import Database from 'better-sqlite3';
+import {
+  isEmptyWriteSet,
+  type CheckpointStore,
+  type FlowQuery,
+  type FlowRecord,
+  type FlowStatus,
+  type InstalledBundle,
+  type OutboxMessage,
+  type ProgressRecord,
+  type QueuedEvent,
+  type SessionRecord,
+  type WriteSet,
+} from '../store.js';
+
+export interface SqliteStoreOptions {
+  /**
+   * `normal` (the default) is durable against process crashes; `full` also against power loss and OS crashes,
+   * with one fsync per commit.
+   */
+  synchronous?: 'normal' | 'full';
+  /** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+export interface Migration {
+  /** The `user_version` the database has once this migration is applied. */
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/**
+ * The schema, as the ordered steps that build it. A released migration never changes: a change of schema is a new
+ * migration at the end.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'the tables, with the indexes for sub-flows and for the sessions of a flow',
+    sql: `
+      CREATE TABLE flows (
+        id TEXT PRIMARY KEY,
+        root TEXT NOT NULL,
+        parent TEXT,
+        status TEXT NOT NULL,
+        wait_type TEXT,
+        wait_session TEXT,
+        deadline INTEGER,
+        created_at INTEGER NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX flows_by_parent ON flows (parent, created_at, id) WHERE parent IS NOT NULL;
+      CREATE TABLE sessions (id TEXT PRIMARY KEY, owner TEXT, data TEXT NOT NULL);
+      CREATE INDEX sessions_by_owner ON sessions (owner) WHERE owner IS NOT NULL;
+      CREATE TABLE events (id INTEGER PRIMARY KEY, flow TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE outbox (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+      CREATE TABLE progress (
+        flow TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (flow, idx)
+      ) WITHOUT ROWID;
+      CREATE TABLE bundles (
+        hash TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        text TEXT NOT NULL,
+        installed_at INTEGER NOT NULL
+      );
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 2,
+    description:
+      'indexes for the waiting flows (receivers by session, deadlines, waits by type) and by status',
+    sql: `
+      CREATE INDEX flows_receiving ON flows (wait_session)
+        WHERE status = 'waiting' AND wait_type = 'flow.receive';
+      CREATE INDEX flows_by_deadline ON flows (deadline) WHERE status = 'waiting' AND deadline IS NOT NULL;
+      CREATE INDEX flows_waiting ON flows (wait_type) WHERE status = 'waiting';
+      CREATE INDEX flows_by_status ON flows (status);
+    `,
+  },
+];
+
+/** The schema version this code writes: the last migration's. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * The SQL of the store's reads, exported for the tests that check their query plans. Orders that the memory store
+ * gives by insertion order are `rowid` order here: an upsert keeps a row's rowid, and a new row's is the largest.
+ *
+ * Without statistics (a node never runs ANALYZE) the planner prefers the index on `status` to the partial indexes
+ * on waiting flows, which reads every waiting flow; the queries on waiting flows name their index (INDEXED BY).
+ */
+export const QUERIES = {
+  getFlow: 'SELECT data FROM flows WHERE id = ?',
+  countFlows: 'SELECT status, count(*) AS n FROM flows GROUP BY status',
+  getSession: 'SELECT data FROM sessions WHERE id = ?',
+  sessionsOf: 'SELECT data FROM sessions WHERE owner = ? ORDER BY rowid',
+  flowReceivingOn:
+    'SELECT id FROM flows INDEXED BY flows_receiving ' +
+    "WHERE status = 'waiting' AND wait_type = 'flow.receive' AND wait_session = ? " +
+    'ORDER BY rowid LIMIT 1',
+  pendingEvents: 'SELECT data FROM events ORDER BY id',
+  outbox: 'SELECT data FROM outbox ORDER BY rowid',
+  nextDeadline:
+    "SELECT min(deadline) FROM flows INDEXED BY flows_by_deadline WHERE status = 'waiting' AND deadline IS NOT NULL",
+  dueFlows:
+    'SELECT data FROM flows INDEXED BY flows_by_deadline ' +
+    "WHERE status = 'waiting' AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline, rowid LIMIT ?",
+  progressOf: 'SELECT data FROM progress WHERE flow = ? ORDER BY idx',
+  childrenOf: 'SELECT data FROM flows WHERE parent = ? ORDER BY created_at, id',
+  bundles: 'SELECT hash, name, version, text, installed_at AS installedAt FROM bundles ORDER BY rowid',
+  getMeta: 'SELECT value FROM meta WHERE key = ?',
+} as const;
+
+const WRITES = {
+  upsertFlow:
+    'INSERT INTO flows (id, root, parent, status, wait_type, wait_session, deadline, created_at, data) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET root = excluded.root, ' +
+    'parent = excluded.parent, status = excluded.status, wait_type = excluded.wait_type, ' +
+    'wait_session = excluded.wait_session, deadline = excluded.deadline, created_at = excluded.created_at, ' +
+    'data = excluded.data',
+  upsertSession:
+    'INSERT INTO sessions (id, owner, data) VALUES (?, ?, ?) ' +
+    'ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, data = excluded.data',
+  deleteEvent: 'DELETE FROM events WHERE id = ?',
+  upsertEvent:
+    'INSERT INTO events (id, flow, data) VALUES (?, ?, ?) ' +
+    'ON CONFLICT (id) DO UPDATE SET flow = excluded.flow, data = excluded.data',
+  deleteOutbox: 'DELETE FROM outbox WHERE id = ?',
+  upsertOutbox:
+    'INSERT INTO outbox (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data',
+  insertProgress: 'INSERT INTO progress (flow, idx, data) VALUES (?, ?, ?)',
+  insertBundle:
+    'INSERT INTO bundles (hash, name, version, text, installed_at) VALUES (?, ?, ?, ?, ?) ' +
+    'ON CONFLICT (hash) DO NOTHING',
+  upsertMeta:
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+} as const;
+
+/** The `listFlows` query for a filter: the statuses, top-level, waiting and limit conditions, in rowid order. */
+export function listFlowsSql(query: FlowQuery): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (query.status !== undefined) {
+    const statuses: readonly FlowStatus[] = typeof query.status === 'string' ? [query.status] : query.status;
+    if (statuses.length === 0) where.push('0');
+    else if (statuses.length === 1) where.push('status = ?');
+    else where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
+    params.push(...statuses);
+  }
+  if (query.topLevel) where.push('parent IS NULL');
+  // a literal 'waiting', so that the partial index on waiting flows applies; named, as in `QUERIES`
+  if (query.waiting) {
+    where.push("status = 'waiting' AND wait_type = ?");
+    params.push(query.waiting);
+  }
+  let sql = `SELECT data FROM flows${query.waiting ? ' INDEXED BY flows_waiting' : ''}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid`;
+  if (query.limit !== undefined) {
+    sql += ' LIMIT ?';
+    params.push(Math.max(0, query.limit));
+  }
+  return { sql, params };
+}
+
+const SQLITE_CODE = /^SQLITE_(BUSY|LOCKED)(_|$)/;
+
+/**
+ * Whether an error is another connection holding a lock (SQLITE_BUSY, SQLITE_LOCKED and their extended codes):
+ * the operation may succeed if tried again. Follows `cause` chains.
+ */
+export function isTransientStoreError(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as Error).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && SQLITE_CODE.test(code)) return true;
+  }
+  return false;
+}
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+export class SqliteStore implements CheckpointStore {
+  readonly kind = 'sqlite';
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly read: Record<keyof typeof QUERIES, Statement>;
+  private readonly write: Record<keyof typeof WRITES, Statement>;
+  private readonly listStatements = new Map<string, Statement>();
+  private readonly applyWrites: (writes: WriteSet, json: SerialisedWrites) => void;
+
+  /** Opens (creating it if needed) and migrates the store in `file`; `:memory:` for a store in memory. */
+  static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
+    return new SqliteStore(file, options);
+  }
+
+  constructor(file: string, options: SqliteStoreOptions = {}) {
+    this.file = file;
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
+      // the first read of the file: a file that is not a database fails here
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version > SCHEMA_VERSION)
+        throw new Error(
+          `The checkpoint store ${file} has schema version ${version}, newer than the version ${SCHEMA_VERSION} ` +
+            'this version of Flows supports: open it with the newer version of Flows that wrote it.',
+        );
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+      migrate(db);
+      this.db = db;
+      this.read = prepareAll(db, QUERIES);
+      this.write = prepareAll(db, WRITES);
+    } catch (error) {
+      db?.close();
+      throw openError(file, error);
+    }
+    this.read.getFlow.pluck();
+    this.read.getSession.pluck();
+    this.read.sessionsOf.pluck();
+    this.read.flowReceivingOn.pluck();
+    this.read.pendingEvents.pluck();
+    this.read.outbox.pluck();
+    this.read.nextDeadline.pluck();
+    this.read.dueFlows.pluck();
+    this.read.progressOf.pluck();
+    this.read.childrenOf.pluck();
+    this.read.getMeta.pluck();
+    // BEGIN IMMEDIATE: the write lock is taken (waiting up to the busy timeout) before the first statement, so a
+    // commit never fails on a snapshot another connection made stale
+    this.applyWrites = this.db.transaction((w: WriteSet, json: SerialisedWrites) =>
+      this.apply(w, json),
+    ).immediate;
+  }
+
+  /**
+   * The connection's settings in force: the journal mode (`wal` for a file, `memory` for `:memory:`), the
+   * `synchronous` level (1 NORMAL, 2 FULL), the busy timeout and the schema version.
+   */
+  settings(): { journalMode: string; synchronous: number; busyTimeoutMs: number; schemaVersion: number } {
+    const pragma = (name: string) => this.db.pragma(name, { simple: true });
+    return {
+      journalMode: pragma('journal_mode') as string,
+      synchronous: pragma('synchronous') as number,
+      busyTimeoutMs: pragma('busy_timeout') as number,
+      schemaVersion: pragma('user_version') as number,
+    };
+  }
+
+  getFlow(id: string): FlowRecord | undefined {
+    const text = this.read.getFlow.get(id) as string | undefined;
+    return text === undefined ? undefined : (JSON.parse(text) as FlowRecord);
+  }
+
+  listFlows(query: FlowQuery = {}): FlowRecord[] {
+    const { sql, params } = listFlowsSql(query);
+    let statement = this.listStatements.get(sql);
+    if (!statement) this.listStatements.set(sql, (statement = this.db.prepare(sql).pluck()));
+    return parseAll<FlowRecord>(statement.all(...params));
+  }
+
+  countFlows(): Record<FlowStatus, number> {
+    const counts: Record<FlowStatus, number> = {
+      running: 0,
+      waiting: 0,
+      done: 0,
+      failed: 0,
+      hospitalized: 0,
+      killed: 0,
+    };
+    for (const row of this.read.countFlows.all() as { status: FlowStatus; n: number }[])
+      counts[row.status] = row.n;
+    return counts;
+  }
+
+  getSession(id: string): SessionRecord | undefined {
+    const text = this.read.getSession.get(id) as string | undefined;
+    return text === undefined ? undefined : (JSON.parse(text) as SessionRecord);
+  }
+
+  sessionsOf(owner: string): SessionRecord[] {
+    return parseAll<SessionRecord>(this.read.sessionsOf.all(owner));
+  }
+
+  flowReceivingOn(session: string): string | undefined {
+    return this.read.flowReceivingOn.get(session) as string | undefined;
+  }
+
+  pendingEvents(): QueuedEvent[] {
+    return parseAll<QueuedEvent>(this.read.pendingEvents.all());
+  }
+
+  outbox(): OutboxMessage[] {
+    return parseAll<OutboxMessage>(this.read.outbox.all());
+  }
+
+  nextDeadline(): number | undefined {
+    return (this.read.nextDeadline.get() as number | null) ?? undefined;
+  }
+
+  dueFlows(now: number, limit: number): FlowRecord[] {
+    return parseAll<FlowRecord>(this.read.dueFlows.all(now, Math.max(0, limit)));
+  }
+
+  progressOf(flow: string): ProgressRecord[] {
+    return parseAll<ProgressRecord>(this.read.progressOf.all(flow));
+  }
+
+  childrenOf(flow: string): FlowRecord[] {
+    return parseAll<FlowRecord>(this.read.childrenOf.all(flow));
+  }
+
+  bundles(): InstalledBundle[] {
+    return this.read.bundles.all() as InstalledBundle[];
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.read.getMeta.get(key) as string | undefined;
+  }
+
+  commit(writes: WriteSet): void {
+    if (!this.db.open) throw new Error('The store is closed.');
+    if (isEmptyWriteSet(writes)) return;
+    // serialise everything first: a value JSON cannot hold fails the commit before the transaction begins
+    const json: SerialisedWrites = {
+      flows: stringifyAll(writes.flows.values()),
+      sessions: stringifyAll(writes.sessions.values()),
+      events: stringifyAll(writes.eventsAdded.values()),
+      outbox: stringifyAll(writes.outboxAdded.values()),
+      progress: stringifyAll(writes.progress),
+    };
+    this.applyWrites(writes, json);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** The whole write set, inside the transaction: one `run` per row, in the memory store's order. */
+  private apply(w: WriteSet, json: SerialisedWrites): void {
+    const { write } = this;
+    let i = 0;
+    for (const f of w.flows.values()) {
+      const wait = f.wait;
+      write.upsertFlow.run(
+        f.id,
+        f.root,
+        f.parent ?? null,
+        f.status,
+        wait?.type ?? null,
+        wait?.session ?? null,
+        wait?.deadline ?? null,
+        f.createdAt,
+        json.flows[i++],
+      );
+    }
+    i = 0;
+    for (const s of w.sessions.values()) write.upsertSession.run(s.id, s.owner ?? null, json.sessions[i++]);
+    for (const id of w.eventsRemoved) write.deleteEvent.run(id);
+    i = 0;
+    for (const e of w.eventsAdded.values()) write.upsertEvent.run(e.id, e.flow, json.events[i++]);
+    for (const id of w.outboxRemoved) write.deleteOutbox.run(id);
+    i = 0;
+    for (const m of w.outboxAdded.values()) write.upsertOutbox.run(m.id, json.outbox[i++]);
+    i = 0;
+    for (const p of w.progress) write.insertProgress.run(p.flow, p.index, json.progress[i++]);
+    for (const b of w.bundles) write.insertBundle.run(b.hash, b.name, b.version, b.text, b.installedAt);
+    for (const [key, value] of w.meta) write.upsertMeta.run(key, value);
+  }
+}
+
+interface SerialisedWrites {
+  flows: string[];
+  sessions: string[];
+  events: string[];
+  outbox: string[];
+  progress: string[];
+}
+
+function stringifyAll(values: Iterable<unknown>): string[] {
+  const result: string[] = [];
+  for (const value of values) result.push(JSON.stringify(value));
+  return result;
+}
+
+function parseAll<T>(texts: unknown[]): T[] {
+  const result: T[] = new Array<T>(texts.length);
+  for (let i = 0; i < texts.length; i++) result[i] = JSON.parse(texts[i] as string) as T;
+  return result;
+}
+
+function prepareAll<K extends string>(db: Database.Database, sql: Record<K, string>): Record<K, Statement> {
+  const result = {} as Record<K, Statement>;
+  for (const key of Object.keys(sql) as K[]) result[key] = db.prepare(sql[key]);
+  return result;
+}
+
+/**
+ * Applies the migrations the database lacks, each in its own immediate transaction that reads the version again
+ * first: two processes opening a new file at once migrate it once.
+ */
+function migrate(db: Database.Database): void {
+  for (const migration of MIGRATIONS) {
+    db.transaction(() => {
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version >= migration.version) return;
+      if (version !== migration.version - 1)
+        throw new Error(`schema version ${version} cannot be migrated to ${migration.version}`);
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+}
+
+/** An error opening the store, naming the file; SQLite's own error is the cause. */
+function openError(file: string, error: unknown): Error {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
+    return new Error(`The checkpoint store ${file} is not a SQLite database, or is corrupt (${message}).`, {
+      cause: error,
+    });
+  if (message.includes(file)) return error as Error;
+  return new Error(`Cannot open the checkpoint store ${file}: ${message}`, { cause: error });
+}
