@@ -18,6 +18,7 @@ import {
   type CordappUnit,
   type ParsedFile,
   type SourceFile,
+  unitSignature,
 } from './program.js';
 import { makeDiagnostic, type RuleContext } from './rules/context.js';
 import { specifiedRules, type Rule } from './rules/index.js';
@@ -36,6 +37,8 @@ export interface FileCheckResult {
 export class Workspace {
   private readonly files = new Map<string, ParsedFile>();
   private readonly libraryCache: { unit?: CordappUnit } = {};
+  /** What rules keep between checks (the protocol checker's programs and pair results); see `RuleContext.memo`. */
+  private readonly memo = new Map<string, unknown>();
 
   constructor(
     private readonly host: CheckerHost = {},
@@ -53,6 +56,8 @@ export class Workspace {
 
   removeFile(path: string): void {
     this.files.delete(path);
+    // what rules kept may refer to the file: start afresh (rare, unlike edits)
+    this.memo.clear();
   }
 
   getFile(path: string): ParsedFile | undefined {
@@ -84,9 +89,12 @@ export class Workspace {
         }
         return info;
       };
+      let signature: string | undefined;
+      const signatureOf = (): string => (signature ??= unitSignature(scopes.values()));
       for (const scope of scopes.values()) {
         if (wanted && !wanted.has(scope.file.path)) continue;
-        results.push(this.checkFile(scope.file, unit, typeInfoOf(scope.file.path)!, program, typeInfoOf));
+        const typeInfo = typeInfoOf(scope.file.path)!;
+        results.push(this.checkFile(scope.file, unit, typeInfo, program, typeInfoOf, signatureOf));
       }
     }
     return results.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -98,6 +106,7 @@ export class Workspace {
     typeInfo: TypeInfo,
     program: ProgramContext,
     typeInfoOf: (path: string) => TypeInfo | undefined,
+    signatureOf: () => string,
   ): FileCheckResult {
     const diagnostics: Diagnostic[] = [];
     const syntaxOffsets = file.syntaxDiagnostics.map((d) => d.range.offset);
@@ -108,6 +117,8 @@ export class Workspace {
       typeInfo,
       program,
       typeInfoOf,
+      memo: this.memo,
+      unitSignature: signatureOf,
       hasSyntaxErrors: syntaxOffsets.length > 0,
       flowHasSyntaxErrors: (flow: FlowDecl) =>
         syntaxOffsets.some((o) => o >= flow.loc.offset && o <= flow.loc.endOffset),

@@ -367,3 +367,85 @@ export function unitFlows(unit: CordappUnit): { flow: FlowDecl; file: string }[]
     f.document.items.flatMap((item) => (item.kind === 'FlowDecl' ? [{ flow: item, file: f.path }] : [])),
   );
 }
+
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+
+/** A number that stands for an object as long as it lives (host functions and types have no text to compare). */
+function objectId(value: object): number {
+  let id = objectIds.get(value);
+  if (id === undefined) {
+    id = nextObjectId++;
+    objectIds.set(value, id);
+  }
+  return id;
+}
+
+function typeRefSignature(ref: { name: Identifier; args: readonly unknown[] }): string {
+  if (ref.args.length === 0) return ref.name.name;
+  const args = ref.args as readonly { name: Identifier; args: readonly unknown[] }[];
+  return `${ref.name.name}<${args.map(typeRefSignature).join(',')}>`;
+}
+
+function typeSignature(type: Type, seen: Set<string>): string {
+  switch (type.kind) {
+    case 'list':
+      return `List<${typeSignature(type.element, seen)}>`;
+    case 'record': {
+      const key = `${type.origin}:${type.name}`;
+      if (seen.has(key)) return key;
+      seen.add(key);
+      return `${key}{${type.fields.map((f) => `${f.name}:${typeSignature(f.type, seen)}`).join(',')}}`;
+    }
+    case 'enum':
+      return `${type.name}(${type.members.join(',')})`;
+    case 'opaque':
+      return `${type.name}<${type.args.map((a) => typeSignature(a, seen)).join(',')}>`;
+    case 'primitive':
+      return type.name;
+    default:
+      return type.kind;
+  }
+}
+
+function symbolSignature(symbol: Symbol, seen: Set<string>): string {
+  switch (symbol.kind) {
+    case 'message':
+    case 'enum':
+      return `${symbol.kind} ${symbol.origin.file} ${typeSignature(symbol.type, seen)}`;
+    case 'flow': {
+      const d = symbol.decl;
+      const params = d.params.map((p) => `${p.name.name}:${typeRefSignature(p.type)}`).join(',');
+      const result = d.returnType ? typeRefSignature(d.returnType) : '';
+      return `flow ${symbol.origin.file} ${d.flowKind} (${params}):${result} for ${d.respondsTo?.name ?? ''}`;
+    }
+    case 'hostFunction':
+      return `hostFunction ${symbol.module} #${objectId(symbol.fn)}`;
+    case 'hostType':
+      return `hostType ${symbol.module} #${objectId(symbol.type)}`;
+    default:
+      return symbol.kind;
+  }
+}
+
+/**
+ * What the names of a unit's files mean, without source locations: code that is unchanged, checked against names
+ * with the same signature, gets the same symbols and types (up to the locations of other files' declarations).
+ * Call it after every file scope of the unit is built: building them completes the message types.
+ */
+export function unitSignature(scopes: Iterable<FileScope>): string {
+  const parts: string[] = [];
+  let globalsDone = false;
+  for (const scope of scopes) {
+    if (!globalsDone) {
+      const seen = new Set<string>();
+      for (const [name, symbol] of scope.unit.globals) parts.push(`${name}=${symbolSignature(symbol, seen)}`);
+      globalsDone = true;
+    }
+    parts.push(`@${scope.file.path}`);
+    const seen = new Set<string>();
+    for (const [spec, symbol] of scope.imports)
+      parts.push(`${spec.name.name}=${symbolSignature(symbol, seen)}`);
+  }
+  return parts.join('\n');
+}

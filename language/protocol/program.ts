@@ -85,6 +85,11 @@ export function extractPrograms(document: A.Document, typeInfo: TypeInfo, file: 
     .map((flow) => new Extractor(typeInfo, file).flow(flow));
 }
 
+/** Extracts the protocol program of one flow of a checked file. */
+export function extractProgram(flow: A.FlowDecl, typeInfo: TypeInfo, file: string): ProtocolProgram {
+  return new Extractor(typeInfo, file).flow(flow);
+}
+
 class Extractor {
   constructor(
     private readonly typeInfo: TypeInfo,

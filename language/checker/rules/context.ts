@@ -14,6 +14,10 @@ export interface RuleContext {
   program: ProgramContext;
   /** Names and types of another file of the same CorDapp (computed on demand). */
   typeInfoOf(path: string): TypeInfo | undefined;
+  /** What rules keep between checks of one workspace, by rule name (absent when nothing outlives the check). */
+  memo?: Map<string, unknown>;
+  /** The unit's `unitSignature`, computed on first use in a check: what its declarations mean, without places. */
+  unitSignature?(): string;
   /** True when the file has syntax errors, so rules about missing pieces hold back. */
   hasSyntaxErrors: boolean;
   /** True when a syntax error lies inside the flow: its body may be incomplete. */
