@@ -1,8 +1,15 @@
-/** Text to AST: lex, parse with recovery, build. Never throws; every problem is a `syntax-error` diagnostic. */
-import type { IToken } from 'chevrotain';
+/**
+ * Text to AST. Never throws; every problem is a `syntax-error` diagnostic.
+ *
+ * Two paths build the same AST: valid text goes through the fast parser (`fastParser.ts`, no CST), and text it
+ * gives up on goes through chevrotain's recovering `CstParser` and the CST-to-AST pass, which report the syntax
+ * errors.
+ */
+import type { ILexingResult, IToken } from 'chevrotain';
 import type { Comment, Document, SourceLocation } from './ast.js';
 import { AstBuilder } from './cstToAst.js';
 import { IssueCodes, type Diagnostic } from './diagnostics.js';
+import { fastParse } from './fastParser.js';
 import { parseTokens } from './parser.js';
 import { DocComment, flowLexer, LineComment, scanString, StringLiteral } from './tokens.js';
 
@@ -14,6 +21,30 @@ export interface ParseResult {
 
 export function parse(text: string): ParseResult {
   const lexed = flowLexer.tokenize(text);
+  const comments = (lexed.groups['comments'] ?? []).map(toComment);
+  if (lexed.errors.length === 0) {
+    let document: Document | undefined;
+    try {
+      document = fastParse(lexed.tokens, comments, wholeText(text));
+    } catch {
+      // a fault of the fast parser: the recovering parser still gives the right answer
+      document = undefined;
+    }
+    if (document) return { document, diagnostics: [] };
+  }
+  return parseLexed(text, lexed, comments);
+}
+
+/**
+ * `parse` without the fast path: always chevrotain's recovering `CstParser` and the CST-to-AST pass. The fast
+ * parser's tests and the benchmark compare the two.
+ */
+export function parseWithRecovery(text: string): ParseResult {
+  const lexed = flowLexer.tokenize(text);
+  return parseLexed(text, lexed, (lexed.groups['comments'] ?? []).map(toComment));
+}
+
+function parseLexed(text: string, lexed: ILexingResult, comments: Comment[]): ParseResult {
   const diagnostics: Diagnostic[] = lexed.errors.map((e) => {
     const ch = text[e.offset] ?? '';
     const message =
@@ -39,7 +70,6 @@ export function parse(text: string): ParseResult {
     const range = tokenRange(error.token) ?? endRange(text, lastToken);
     diagnostics.push(syntaxError(range, error.message));
   }
-  const comments = (lexed.groups['comments'] ?? []).map(toComment);
   const builder = new AstBuilder();
   const document = builder.document(cst, comments);
   document.loc = rangeAt(text, 0, text.length);
@@ -95,6 +125,18 @@ export function rangeAt(text: string, offset: number, length: number): SourceLoc
     endLine: end.line,
     endColumn: end.column,
   };
+}
+
+/** `rangeAt(text, 0, text.length)`, counting lines with `indexOf`. */
+function wholeText(text: string): SourceLocation {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  const column = text.length - lineStart + 1;
+  return { offset: 0, line: 1, column: 1, endOffset: text.length, endLine: line, endColumn: column };
 }
 
 export function positionAt(text: string, offset: number): { line: number; column: number } {
