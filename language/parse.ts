@@ -44,6 +44,16 @@ export function parseWithRecovery(text: string): ParseResult {
   return parseLexed(text, lexed, (lexed.groups['comments'] ?? []).map(toComment));
 }
 
+/**
+ * The fast path alone: the AST of `text`, or `undefined` where `parse` would fall back to the recovering parser.
+ * Unlike `parse` it lets a fault of the fast parser throw, so that tests see it.
+ */
+export function parseFast(text: string): Document | undefined {
+  const lexed = flowLexer.tokenize(text);
+  if (lexed.errors.length > 0) return undefined;
+  return fastParse(lexed.tokens, (lexed.groups['comments'] ?? []).map(toComment), wholeText(text));
+}
+
 function parseLexed(text: string, lexed: ILexingResult, comments: Comment[]): ParseResult {
   const diagnostics: Diagnostic[] = lexed.errors.map((e) => {
     const ch = text[e.offset] ?? '';
