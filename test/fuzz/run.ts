@@ -1,13 +1,58 @@
 /**
  * `npm run fuzz [-- --runs N] [--seed S] [--only TEXT]`: the language properties of `test/language/property.ts`
  * with many cases (10,000 per property by default) and a fresh seed, printed first so any run can be repeated.
+ * Also the fast parser against the recovering one on the same arbitraries (as in
+ * `test/language/fastParser.test.ts`): the same AST or a fallback, and a fallback only on text with diagnostics.
  *
  * Every case runs, failing or not, so the report counts failures; then each failing property runs again with
  * the same seed and no safety net, and fast-check shrinks its first failure to a small counterexample.
  * Exits 1 when any property failed.
  */
 import fc from 'fast-check';
-import { languageProperties, type PropertyDefinition } from '../language/property.js';
+import { parse, parseFast, parseWithRecovery } from '../../language/parse.js';
+import {
+  languageProperties,
+  mutatedFixture,
+  tokenSoup,
+  validDocument,
+  type PropertyDefinition,
+} from '../language/property.js';
+
+/** Throws unless the fast parser builds the recovering parser's AST, or gives up on text with diagnostics. */
+function sameAsRecovering(text: string): void {
+  const reference = parseWithRecovery(text);
+  const expected = JSON.stringify(reference.document);
+  if (JSON.stringify(parse(text)) !== JSON.stringify(reference))
+    throw new Error(`parse differs from the recovering path on:\n${text}`);
+  const fast = parseFast(text);
+  if (fast === undefined) {
+    if (reference.diagnostics.length === 0)
+      throw new Error(`The fast parser gave up on text without diagnostics:\n${text}`);
+  } else if (reference.diagnostics.length > 0) {
+    throw new Error(`The fast parser accepted text with diagnostics:\n${text}`);
+  } else if (JSON.stringify(fast) !== expected) {
+    throw new Error(`The fast parser built another AST for:\n${text}`);
+  }
+}
+
+function differential<T>(
+  name: string,
+  arbitrary: fc.Arbitrary<T>,
+  text: (value: T) => string,
+): PropertyDefinition {
+  const predicate = (value: T): void => sameAsRecovering(text(value));
+  return {
+    name,
+    property: (wrap) => fc.property(arbitrary, wrap ? wrap(predicate) : predicate) as fc.IProperty<[unknown]>,
+  };
+}
+
+const properties: readonly PropertyDefinition[] = [
+  ...languageProperties,
+  differential('fast parser = recovering parser: token soup', tokenSoup, (text) => text),
+  differential('fast parser = recovering parser: generated documents', validDocument, (text) => text),
+  differential('fast parser = recovering parser: mutated fixtures', mutatedFixture, (file) => file.text),
+];
 
 interface Options {
   runs: number;
@@ -99,7 +144,7 @@ function printTable(outcomes: Outcome[]): void {
 
 function main(): number {
   const options = parseOptions(process.argv.slice(2));
-  const selected = languageProperties.filter((p) => !options.only || p.name.includes(options.only));
+  const selected = properties.filter((p) => !options.only || p.name.includes(options.only));
   if (selected.length === 0) {
     console.error(`No property matches "${options.only}".`);
     return 2;
