@@ -5,15 +5,17 @@
  * `npm run build` wrote to `dist/` (or DIR), which is what `flowc` runs: tsx compiles with esbuild's `keepNames`,
  * which makes every closure creation define a `name` property, a cost the built code does not pay.
  *
- * Cases: lex; parse (lex + parse + AST); parse + check of the whole CorDapp in a fresh `Workspace`; and the
- * editor's case, re-checking one edited file of a workspace that holds them all. Each is timed after warm-up
- * iterations, and the median is reported.
+ * Cases: lex; parse (lex + parse + AST), which takes the fast parser's path on this valid text; the same through
+ * the recovering `CstParser` and the CST-to-AST pass (`parseWithRecovery`, what text with syntax errors costs);
+ * parse + check of the whole CorDapp in a fresh `Workspace`; and the editor's case, re-checking one edited file
+ * of a workspace that holds them all. Each is timed after warm-up iterations, and the median is reported.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as sourceLanguage from '../../language/index.js';
+import * as sourceParse from '../../language/parse.js';
 import * as sourceTokens from '../../language/tokens.js';
 import { benchHostModules, generateCordapp, lineCount } from './cordapp.js';
 
@@ -45,19 +47,30 @@ function options(args: string[]): Options {
 /** What the benchmark calls: the sources, or the same modules from a build. */
 interface FrontEnd {
   parse: typeof sourceLanguage.parse;
+  parseWithRecovery: typeof sourceParse.parseWithRecovery;
   Workspace: typeof sourceLanguage.Workspace;
   flowLexer: typeof sourceTokens.flowLexer;
   origin: string;
 }
 
 async function frontEnd(dist: string | undefined): Promise<FrontEnd> {
-  if (!dist) return { ...sourceLanguage, ...sourceTokens, origin: 'TypeScript sources, run by tsx' };
+  if (!dist) {
+    const { parseWithRecovery } = sourceParse;
+    return {
+      ...sourceLanguage,
+      ...sourceTokens,
+      parseWithRecovery,
+      origin: 'TypeScript sources, run by tsx',
+    };
+  }
   const file = (name: string): string => path.join(dist, 'language', name);
   if (!existsSync(file('index.js'))) throw new Error(`No build in ${dist}: run "npm run build" first.`);
   const language = (await import(pathToFileURL(file('index.js')).href)) as typeof sourceLanguage;
   const tokens = (await import(pathToFileURL(file('tokens.js')).href)) as typeof sourceTokens;
+  const { parseWithRecovery } = (await import(pathToFileURL(file('parse.js')).href)) as typeof sourceParse;
   const shown = path.relative(process.cwd(), dist);
-  return { ...language, ...tokens, origin: `the build in ${shown.startsWith('..') ? dist : shown}` };
+  const origin = `the build in ${shown.startsWith('..') ? dist : shown}`;
+  return { ...language, ...tokens, parseWithRecovery, origin };
 }
 
 interface Sample {
@@ -157,7 +170,7 @@ function printTable(rows: Row[]): void {
 export async function run(args: string[]): Promise<void> {
   const opts = options(args);
   const front = await frontEnd(opts.dist);
-  const { parse, Workspace, flowLexer } = front;
+  const { parse, parseWithRecovery, Workspace, flowLexer } = front;
   const files = generateCordapp();
   const lines = files.reduce((sum, f) => sum + lineCount(f.text), 0);
   console.log(`${cpuModel()}, ${os.cpus().length} cores; node ${process.version}; measuring ${front.origin}`);
@@ -169,6 +182,7 @@ export async function run(args: string[]): Promise<void> {
 
   const lex = sample(() => files.forEach((f) => flowLexer.tokenize(f.text)), opts);
   const parsed = sample(() => files.forEach((f) => parse(f.text)), opts);
+  const recovered = sample(() => files.forEach((f) => parseWithRecovery(f.text)), opts);
   const checked = sample(() => {
     const workspace = new Workspace(host);
     for (const file of files) workspace.setFile(file.path, file.text);
@@ -201,6 +215,7 @@ export async function run(args: string[]): Promise<void> {
       target: '>= 200,000 lines/s',
       meets: (_, perSecond) => perSecond >= 200_000,
     },
+    { name: 'parse through the CstParser path', sample: recovered, lines, target: '-' },
     {
       name: 'parse + check, fresh Workspace',
       sample: checked,
@@ -223,5 +238,8 @@ export async function run(args: string[]): Promise<void> {
       meets: (median) => median <= 20,
     },
   ]);
-  console.log(`\nparse / bare lexer (CPU medians): ${(median(parsed.cpu) / median(lex.cpu)).toFixed(1)}x`);
+  const ratio = (s: Sample): string => `${(median(s.cpu) / median(lex.cpu)).toFixed(1)}x`;
+  console.log(
+    `\nparse / bare lexer (CPU medians): ${ratio(parsed)}; through the CstParser path: ${ratio(recovered)}`,
+  );
 }
