@@ -123,32 +123,210 @@ function callbacks<N>(visitor: KindVisitor<N> | undefined): { enter?: VisitFn<N>
   return typeof visitor === 'function' ? { enter: visitor } : visitor;
 }
 
+function each(nodes: readonly Node[], fn: (node: Node) => void): void {
+  for (let i = 0; i < nodes.length; i++) fn(nodes[i]!);
+}
+
+/** Calls `fn` on each child of `node`, in the order of `childrenOf`, without building the list. */
+export function forEachChild(node: Node, fn: (node: Node) => void): void {
+  switch (node.kind) {
+    case 'Document':
+      return each(node.items, fn);
+    case 'CordappDecl':
+      return fn(node.name);
+    case 'QualifiedName':
+      return each(node.parts, fn);
+    case 'ImportDecl':
+      return each(node.specifiers, fn);
+    case 'ImportSpecifier':
+      return fn(node.name);
+    case 'Annotation':
+      fn(node.name);
+      return each(node.args, fn);
+    case 'MessageDecl':
+      each(node.annotations, fn);
+      fn(node.name);
+      return each(node.fields, fn);
+    case 'FieldDecl':
+      fn(node.name);
+      return fn(node.type);
+    case 'EnumDecl':
+      each(node.annotations, fn);
+      fn(node.name);
+      return each(node.members, fn);
+    case 'EnumMember':
+      return fn(node.name);
+    case 'FlowDecl':
+      each(node.annotations, fn);
+      fn(node.name);
+      each(node.params, fn);
+      if (node.respondsTo) fn(node.respondsTo);
+      if (node.returnType) fn(node.returnType);
+      if (node.progress) fn(node.progress);
+      return fn(node.body);
+    case 'Param':
+      fn(node.name);
+      return fn(node.type);
+    case 'ProgressDecl':
+      return each(node.steps, fn);
+    case 'ProgressStep':
+      fn(node.name);
+      if (node.tracks) fn(node.tracks);
+      return;
+    case 'TypeRef':
+      fn(node.name);
+      return each(node.args, fn);
+    case 'Block':
+      return each(node.statements, fn);
+    case 'LetStatement':
+      fn(node.name);
+      if (node.type) fn(node.type);
+      return fn(node.init);
+    case 'AssignStatement':
+      fn(node.target);
+      return fn(node.value);
+    case 'StepStatement':
+      return fn(node.step);
+    case 'SendStatement':
+      fn(node.value);
+      return fn(node.session);
+    case 'ReturnStatement':
+      if (node.value) fn(node.value);
+      return;
+    case 'RequireStatement':
+      fn(node.condition);
+      return fn(node.message);
+    case 'FailStatement':
+      return fn(node.message);
+    case 'IfStatement':
+      fn(node.condition);
+      fn(node.then);
+      if (node.else) fn(node.else);
+      return;
+    case 'ForStatement':
+      fn(node.variable);
+      fn(node.iterable);
+      return fn(node.body);
+    case 'SleepStatement':
+      return fn(node.value);
+    case 'TryStatement':
+      fn(node.body);
+      if (node.errorName) fn(node.errorName);
+      return fn(node.handler);
+    case 'CloseStatement':
+      return fn(node.session);
+    case 'ExpressionStatement':
+      return fn(node.expression);
+    case 'StringLiteral':
+      for (const part of node.parts) if (typeof part !== 'string') fn(part);
+      return;
+    case 'ListExpression':
+      return each(node.elements, fn);
+    case 'RecordExpression':
+      fn(node.type);
+      return each(node.fields, fn);
+    case 'RecordField':
+      fn(node.name);
+      return fn(node.value);
+    case 'NameExpression':
+      return fn(node.name);
+    case 'MemberExpression':
+      fn(node.object);
+      return fn(node.member);
+    case 'CallExpression':
+      fn(node.callee);
+      return each(node.args, fn);
+    case 'UnaryExpression':
+      return fn(node.operand);
+    case 'BinaryExpression':
+      fn(node.left);
+      return fn(node.right);
+    case 'ReceiveExpression':
+      fn(node.type);
+      fn(node.session);
+      if (node.within) fn(node.within);
+      return;
+    case 'CallFlowExpression':
+      fn(node.flow);
+      return each(node.args, fn);
+    case 'AwaitInputExpression':
+      fn(node.type);
+      fn(node.prompt);
+      if (node.within) fn(node.within);
+      return;
+    case 'AwaitExpression':
+      fn(node.operation);
+      if (node.retry) fn(node.retry);
+      if (node.backoff) fn(node.backoff);
+      return;
+    case 'OpenExpression':
+      return fn(node.party);
+    case 'Identifier':
+    case 'IntLiteral':
+    case 'DecimalLiteral':
+    case 'BoolLiteral':
+    case 'DurationLiteral':
+    case 'MeExpression':
+    case 'ErrorExpression':
+      return;
+  }
+}
+
+type Table = Record<string, VisitFn<Node> | undefined>;
+
+/** A visitor's enter and leave functions by node kind, so the walk does no work for kinds nobody visits. */
+function tables(visitor: Visitor): { enters: Table; leaves: Table } {
+  const enters: Table = {};
+  const leaves: Table = {};
+  for (const kind of Object.keys(visitor)) {
+    const { enter, leave } = callbacks(visitor[kind as NodeKind] as KindVisitor<Node> | undefined);
+    if (enter) enters[kind] = enter;
+    if (leave) leaves[kind] = leave;
+  }
+  return { enters, leaves };
+}
+
 export function visit(root: Node, visitor: Visitor): void {
+  const { enters, leaves } = tables(visitor);
   const walk = (node: Node): void => {
-    const { enter, leave } = callbacks(visitor[node.kind] as KindVisitor<Node> | undefined);
-    enter?.(node);
-    for (const child of childrenOf(node)) walk(child);
-    leave?.(node);
+    const kind = node.kind;
+    const enter = enters[kind];
+    if (enter !== undefined) enter(node);
+    forEachChild(node, walk);
+    const leave = leaves[kind];
+    if (leave !== undefined) leave(node);
   };
   walk(root);
 }
 
+/** Runs each of `fns` in order; one function stays itself. */
+function sequence(fns: VisitFn<Node>[]): VisitFn<Node> | undefined {
+  if (fns.length === 0) return undefined;
+  if (fns.length === 1) return fns[0];
+  if (fns.length === 2) {
+    const [a, b] = fns as [VisitFn<Node>, VisitFn<Node>];
+    return (node) => {
+      a(node);
+      b(node);
+    };
+  }
+  return (node) => {
+    for (let i = 0; i < fns.length; i++) fns[i]!(node);
+  };
+}
+
 /** One visitor that calls each of `visitors` in order, on enter and on leave. */
 export function visitInParallel(visitors: Visitor[]): Visitor {
-  const merged: Record<string, { enter: VisitFn<Node>; leave: VisitFn<Node> }> = {};
+  const merged: Record<string, { enter?: VisitFn<Node>; leave?: VisitFn<Node> }> = {};
   const kinds = new Set(visitors.flatMap((v) => Object.keys(v)));
   for (const kind of kinds) {
     const all = visitors.map((v) => callbacks(v[kind as NodeKind] as KindVisitor<Node> | undefined));
-    const enters = all.flatMap((c) => (c.enter ? [c.enter] : []));
-    const leaves = all.flatMap((c) => (c.leave ? [c.leave] : []));
-    merged[kind] = {
-      enter: (node) => {
-        for (const fn of enters) fn(node);
-      },
-      leave: (node) => {
-        for (const fn of leaves) fn(node);
-      },
-    };
+    const enter = sequence(all.flatMap((c) => (c.enter ? [c.enter] : [])));
+    const leave = sequence(all.flatMap((c) => (c.leave ? [c.leave] : [])));
+    const callbacksOfKind: { enter?: VisitFn<Node>; leave?: VisitFn<Node> } = {};
+    if (enter) callbacksOfKind.enter = enter;
+    if (leave) callbacksOfKind.leave = leave;
+    merged[kind] = callbacksOfKind;
   }
   return merged as Visitor;
 }
