@@ -105,6 +105,48 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('run')
+    .description(
+      'build a CorDapp in memory and run one flow on a mock network of nodes, showing its progress and result',
+    )
+    .argument('<dir>', 'the CorDapp directory')
+    .requiredOption('--flow <name>', 'the flow to start')
+    .requiredOption('--as <party>', 'the node that starts it')
+    .option(
+      '--arg <name=value>',
+      'a parameter of the flow (repeat for each)',
+      (v: string, all: string[] | undefined) => [...(all ?? []), v],
+    )
+    .option('--nodes <names>', 'the nodes to start, comma-separated (default: --as and every Party argument)')
+    .option(
+      '--store <dir>',
+      "keep each node's checkpoints in DIR/NODE.sqlite (default: a temporary directory)",
+    )
+    .option('--answers <file>', 'answers to human input: a JSON object {"<prompt or flow name>": value}')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--timeout <duration>', 'give up when the flow has not ended after this long', '60s')
+    .addHelpText(
+      'after',
+      `
+Arguments are read by the parameter's type: Int 42, Decimal 12.5, Bool true, String hello, Party Bob (a node
+name), Duration 5s (ms, s, m, h, d), Instant 2025-01-31T12:00:00Z, Amount '100 USD', an enum member by name;
+lists and records as JSON (inside JSON a Duration is milliseconds, an Amount {"quantity": 100, "currency": "USD"}).
+
+--answers FILE is a JSON object; each key is the prompt as the flow asks it (interpolated, e.g. "Approve 5?") or
+the name of the flow that asks, and its value is the answer (a prompt key wins). Without --answers, questions are
+asked at the terminal; when standard input is not a terminal the run fails.
+
+Prints the progress tree on stderr, then "Result: <JSON>" on stdout; --format json prints one JSON document
+{"status", "result", "error", "progress"}. Exit 0 done; 1 failed, hospitalized, timed out, unanswered input or
+build errors; 2 bad usage.
+
+Example: flowc run test/runtime/cordapps/pingpong --flow Ping --as Alice --arg peer=Bob --arg start=0`,
+    )
+    .action(async (dir: string, options: import('./run.js').RunOptions) => {
+      process.exitCode = await (await import('./run.js')).runCommand(dir, options);
+    });
+
+  program
     .command('keygen')
     .description('create an Ed25519 key pair for signing bundles: NAME.key and NAME.pub')
     .requiredOption('-o, --out <name>', 'path and base name of the key files')
