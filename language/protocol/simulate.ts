@@ -71,6 +71,38 @@ interface Message {
   at: PLoc;
 }
 
+/** One step of the conversation, for messages; a list shared by the worlds forked from one another. */
+interface TraceEntry {
+  who: string;
+  verb: 'sends' | 'receives';
+  type: Type;
+  at: PLoc;
+  previous: TraceEntry | undefined;
+}
+
+function traceText(entry: TraceEntry): string {
+  return `${entry.who} ${entry.verb} ${typeToString(entry.type)} (${where(entry.at)})`;
+}
+
+/** The last `count` steps of a trace (from `entry` back), oldest first. */
+function lastSteps(entry: TraceEntry | undefined, count: number): string[] {
+  const steps: string[] = [];
+  for (let e = entry; e && steps.length < count; e = e.previous) steps.push(traceText(e));
+  return steps.reverse();
+}
+
+/** Steps at which a choice was made on received values, newest first; shared like the trace. */
+interface StepList {
+  step: number;
+  previous: StepList | undefined;
+}
+
+function stepsOf(list: StepList | undefined): number[] {
+  const steps: number[] = [];
+  for (let l = list; l; l = l.previous) steps.push(l.step);
+  return steps.reverse();
+}
+
 interface Knowledge {
   eq?: string | number | boolean;
   neq: (string | number | boolean)[];
@@ -93,11 +125,11 @@ interface World {
   /** The value a derived symbol is part of: a part of a shared value is shared. */
   parents: Map<number, number>;
   nextSymbol: number;
-  trace: string[];
+  trace: TraceEntry | undefined;
   steps: number;
   opened: boolean;
   /** Steps at which a side chose on a value it received: after such a choice the sender's choice is known. */
-  external: number[];
+  external: StepList | undefined;
 }
 
 interface Fork {
@@ -151,10 +183,10 @@ function cloneWorld(w: World): World {
     derived: new Map(w.derived),
     parents: new Map(w.parents),
     nextSymbol: w.nextSymbol,
-    trace: [...w.trace],
+    trace: w.trace,
     steps: w.steps,
     opened: w.opened,
-    external: [...w.external],
+    external: w.external,
   };
 }
 
@@ -236,10 +268,10 @@ class Simulator {
       derived: new Map(),
       parents: new Map(),
       nextSymbol: 1,
-      trace: [],
+      trace: undefined,
       steps: 0,
       opened: false,
-      external: [],
+      external: undefined,
     };
     const initiatorEnv = new Map<string, Val>();
     for (const p of this.initiator.params) initiatorEnv.set(p, { sym: world.nextSymbol++ });
@@ -259,9 +291,9 @@ class Simulator {
     for (;;) {
       if (++this.explored > MAX_WORLDS || world.steps > MAX_STEPS) return [];
       const result = this.step(world);
-      if (result === 'stuck') return this.judge(world).map((f) => ({ ...f, external: [...world.external] }));
+      if (result === 'stuck') return this.judge(world).map((f) => ({ ...f, external: stepsOf(world.external) }));
       if (result === 'progress') continue;
-      if ('fault' in result) return [{ ...result.fault, external: [...world.external] }];
+      if ('fault' in result) return [{ ...result.fault, external: stepsOf(world.external) }];
       // a choice made before the session opens is no choice in this conversation (its other way has none)
       return this.exploreFork(world.opened ? result : { ...result, local: false });
     }
@@ -316,8 +348,9 @@ class Simulator {
     const at = proc.waitingAt!;
     if (!isAssignable(message.type, expected)) {
       const sent = `${other.name} sends ${typeToString(message.type)} (${where(message.at)})`;
-      const index = world.trace.lastIndexOf(sent);
-      const before = index >= 0 ? world.trace.slice(Math.max(0, index - 2), index) : [];
+      let found = world.trace;
+      while (found && traceText(found) !== sent) found = found.previous;
+      const before = found ? lastSteps(found.previous, 2) : [];
       const conversation = [...before, sent, `${proc.name} expects ${typeToString(expected)} (${where(at)})`];
       return {
         fault: {
@@ -328,7 +361,7 @@ class Simulator {
         },
       };
     }
-    world.trace.push(`${proc.name} receives ${typeToString(expected)} (${where(at)})`);
+    world.trace = { who: proc.name, verb: 'receives', type: expected, at, previous: world.trace };
     this.share(world, message.value);
     const frame = proc.frames[proc.frames.length - 1]!;
     const pending = frame.body[frame.i - 1];
@@ -450,7 +483,7 @@ class Simulator {
         // the other side learns the value: a choice made on it from now on is communicated
         this.share(world, value);
         world.queues[side].push({ type: s.type, value, at: s.at });
-        world.trace.push(`${proc.name} sends ${typeToString(s.type)} (${where(s.at)})`);
+        world.trace = { who: proc.name, verb: 'sends', type: s.type, at: s.at, previous: world.trace };
         return 'progress';
       }
       case 'recv':
@@ -512,7 +545,7 @@ class Simulator {
         const over = this.evaluate(world, env, s.over);
         if ('list' in over) {
           // a list built in place: its elements are known
-          if ('received' in over && over.received) world.external.push(world.steps);
+          if ('received' in over && over.received) world.external = { step: world.steps, previous: world.external };
           this.loop(proc, env, s, over.list);
           return 'progress';
         }
@@ -522,7 +555,7 @@ class Simulator {
           );
         const known = 'sym' in over ? world.facts.get(over.sym)?.count : undefined;
         if (known !== undefined) {
-          if ('sym' in over && this.isShared(world, over.sym)) world.external.push(world.steps);
+          if ('sym' in over && this.isShared(world, over.sym)) world.external = { step: world.steps, previous: world.external };
           this.loop(proc, env, s, elements(world, known));
           return 'progress';
         }
@@ -545,7 +578,7 @@ class Simulator {
       case 'if': {
         const decided = this.decide(world, env, s.cond);
         if (decided.value !== undefined) {
-          if (this.usesReceived(world, env, s.cond)) world.external.push(world.steps);
+          if (this.usesReceived(world, env, s.cond)) world.external = { step: world.steps, previous: world.external };
           this.enter(proc, decided.value ? s.then : s.else, env);
           return 'progress';
         }
@@ -553,7 +586,7 @@ class Simulator {
           const w = cloneWorld(world);
           const p = w.procs[side];
           const wEnv = p.frames[p.frames.length - 1]!.env;
-          if (decided.shared) w.external.push(w.steps);
+          if (decided.shared) w.external = { step: w.steps, previous: w.external };
           if (this.assume(w, wEnv, decided.atom!, truth)) {
             // re-enter the same if: the condition may need more than one atom decided
             p.frames[p.frames.length - 1]!.i--;
@@ -733,7 +766,7 @@ class Simulator {
     const [a, b] = world.procs;
     if (!world.opened) return [];
     const waiting = (p: Proc): boolean => p.state === 'waiting' && p.waitingFor !== undefined;
-    const trace = world.trace.slice(-4).join(' → ');
+    const trace = lastSteps(world.trace, 4).join(' → ');
     const withTrace = (text: string): string => (trace ? `${text} Conversation: ${trace}.` : text);
     if (waiting(a) && waiting(b)) {
       return [
