@@ -365,3 +365,49 @@ export function subExpressions(e: Expression): Expression[] {
       return [];
   }
 }
+
+/** Calls `fn` on each of `subExpressions(e)`, in that order, without building the list. */
+export function forEachSubExpression(e: Expression, fn: (e: Expression) => void): void {
+  switch (e.kind) {
+    case 'ReceiveExpression':
+      fn(e.session);
+      if (e.within) fn(e.within);
+      return;
+    case 'OpenExpression':
+      return fn(e.party);
+    case 'CallFlowExpression':
+      for (const arg of e.args) fn(arg);
+      return;
+    case 'AwaitInputExpression':
+      fn(e.prompt);
+      if (e.within) fn(e.within);
+      return;
+    case 'AwaitExpression':
+      fn(e.operation);
+      if (e.retry) fn(e.retry);
+      if (e.backoff) fn(e.backoff);
+      return;
+    case 'StringLiteral':
+      for (const part of e.parts) if (typeof part !== 'string') fn(part);
+      return;
+    case 'ListExpression':
+      for (const element of e.elements) fn(element);
+      return;
+    case 'RecordExpression':
+      for (const field of e.fields) fn(field.value);
+      return;
+    case 'MemberExpression':
+      return fn(e.object);
+    case 'CallExpression':
+      fn(e.callee);
+      for (const arg of e.args) fn(arg);
+      return;
+    case 'UnaryExpression':
+      return fn(e.operand);
+    case 'BinaryExpression':
+      fn(e.left);
+      return fn(e.right);
+    default:
+      return;
+  }
+}

@@ -12,7 +12,7 @@ import type * as A from '../ast.js';
 import type { FlowKind, SourceLocation } from '../ast.js';
 import type { TypeInfo } from '../checker/typeInfo.js';
 import { expr as printExpression } from '../printer.js';
-import { subExpressions, visit } from '../visitor.js';
+import { forEachSubExpression, visit } from '../visitor.js';
 import type { Type } from '../types.js';
 
 export type PValue =
@@ -228,8 +228,7 @@ class Extractor {
 
   /** Appends the communication hidden in an expression (`receive`, `call`, `open`), in evaluation order. */
   private expression(e: A.Expression, out: PStatement[], bind?: string): void {
-    const children = subExpressions(e);
-    for (const child of children) this.expression(child, out);
+    forEachSubExpression(e, (child) => this.expression(child, out));
     switch (e.kind) {
       case 'ReceiveExpression': {
         const session = this.keyOf(e.session);

@@ -291,7 +291,8 @@ class Simulator {
     for (;;) {
       if (++this.explored > MAX_WORLDS || world.steps > MAX_STEPS) return [];
       const result = this.step(world);
-      if (result === 'stuck') return this.judge(world).map((f) => ({ ...f, external: stepsOf(world.external) }));
+      if (result === 'stuck')
+        return this.judge(world).map((f) => ({ ...f, external: stepsOf(world.external) }));
       if (result === 'progress') continue;
       if ('fault' in result) return [{ ...result.fault, external: stepsOf(world.external) }];
       // a choice made before the session opens is no choice in this conversation (its other way has none)
@@ -545,7 +546,8 @@ class Simulator {
         const over = this.evaluate(world, env, s.over);
         if ('list' in over) {
           // a list built in place: its elements are known
-          if ('received' in over && over.received) world.external = { step: world.steps, previous: world.external };
+          if ('received' in over && over.received)
+            world.external = { step: world.steps, previous: world.external };
           this.loop(proc, env, s, over.list);
           return 'progress';
         }
@@ -555,7 +557,8 @@ class Simulator {
           );
         const known = 'sym' in over ? world.facts.get(over.sym)?.count : undefined;
         if (known !== undefined) {
-          if ('sym' in over && this.isShared(world, over.sym)) world.external = { step: world.steps, previous: world.external };
+          if ('sym' in over && this.isShared(world, over.sym))
+            world.external = { step: world.steps, previous: world.external };
           this.loop(proc, env, s, elements(world, known));
           return 'progress';
         }
@@ -578,7 +581,8 @@ class Simulator {
       case 'if': {
         const decided = this.decide(world, env, s.cond);
         if (decided.value !== undefined) {
-          if (this.usesReceived(world, env, s.cond)) world.external = { step: world.steps, previous: world.external };
+          if (this.usesReceived(world, env, s.cond))
+            world.external = { step: world.steps, previous: world.external };
           this.enter(proc, decided.value ? s.then : s.else, env);
           return 'progress';
         }
