@@ -218,48 +218,74 @@ function kindsOf(tokens: readonly IToken[]): Uint8Array {
   return kinds;
 }
 
+/**
+ * The fast path's locations: plain objects (their prototype is `Object.prototype`, as for a literal) with a
+ * hidden class of their own. Object literals with the same six fields share one hidden class with the CST path's
+ * locations, whose numbers come straight from chevrotain's tokens, which hold them as heap numbers (its EOF token
+ * has NaN positions). Once those have been stored, every location of that class boxes each of its six numbers:
+ * twice the memory for the AST, and twice the garbage collector's work. For the same reason every number read
+ * from a token takes `| 0`.
+ */
+const Loc = function SourceLocation(
+  this: A.SourceLocation,
+  offset: number,
+  line: number,
+  column: number,
+  endOffset: number,
+  endLine: number,
+  endColumn: number,
+): void {
+  this.offset = offset;
+  this.line = line;
+  this.column = column;
+  this.endOffset = endOffset;
+  this.endLine = endLine;
+  this.endColumn = endColumn;
+} as unknown as new (
+  offset: number,
+  line: number,
+  column: number,
+  endOffset: number,
+  endLine: number,
+  endColumn: number,
+) => A.SourceLocation;
+Loc.prototype = Object.prototype;
+
 function tokenLoc(token: IToken): A.SourceLocation {
-  return {
-    offset: token.startOffset,
-    line: token.startLine!,
-    column: token.startColumn!,
-    endOffset: token.endOffset! + 1,
-    endLine: token.endLine!,
-    endColumn: token.endColumn! + 1,
-  };
+  return new Loc(
+    token.startOffset | 0,
+    token.startLine! | 0,
+    token.startColumn! | 0,
+    (token.endOffset! + 1) | 0,
+    token.endLine! | 0,
+    (token.endColumn! + 1) | 0,
+  );
 }
 
 function tokensLoc(first: IToken, last: IToken): A.SourceLocation {
-  return {
-    offset: first.startOffset,
-    line: first.startLine!,
-    column: first.startColumn!,
-    endOffset: last.endOffset! + 1,
-    endLine: last.endLine!,
-    endColumn: last.endColumn! + 1,
-  };
+  return new Loc(
+    first.startOffset | 0,
+    first.startLine! | 0,
+    first.startColumn! | 0,
+    (last.endOffset! + 1) | 0,
+    last.endLine! | 0,
+    (last.endColumn! + 1) | 0,
+  );
 }
 
 function span(from: A.SourceLocation, to: A.SourceLocation): A.SourceLocation {
-  return {
-    offset: from.offset,
-    line: from.line,
-    column: from.column,
-    endOffset: to.endOffset,
-    endLine: to.endLine,
-    endColumn: to.endColumn,
-  };
+  return new Loc(from.offset, from.line, from.column, to.endOffset, to.endLine, to.endColumn);
 }
 
 function spanToToken(from: A.SourceLocation, last: IToken): A.SourceLocation {
-  return {
-    offset: from.offset,
-    line: from.line,
-    column: from.column,
-    endOffset: last.endOffset! + 1,
-    endLine: last.endLine!,
-    endColumn: last.endColumn! + 1,
-  };
+  return new Loc(
+    from.offset,
+    from.line,
+    from.column,
+    (last.endOffset! + 1) | 0,
+    last.endLine! | 0,
+    (last.endColumn! + 1) | 0,
+  );
 }
 
 function identifier(token: IToken): A.Identifier {
@@ -278,6 +304,12 @@ class FastParser {
   private noRecord = false;
   /** How many interpolations deep the parser is: strings re-lexed from an interpolation may be unterminated. */
   private depth = 0;
+  /**
+   * Keeps the hidden class of a complete location alive. Only the transitions from `Loc`'s initial class lead to
+   * it, and they are weak: after a collection that finds no location left, V8 would drop it, and with it all
+   * the optimised code of this parser, which checks it.
+   */
+  readonly locationShape: A.SourceLocation = new Loc(0, 1, 1, 0, 1, 1);
 
   /** Parses `tokens` as a document; throws `BAIL` to give up. */
   parse(tokens: readonly IToken[]): A.TopLevelItem[] {
@@ -981,9 +1013,9 @@ class FastParser {
   }
 
   private interpolation(source: string, token: IToken, start: number): A.Expression {
-    const offset = token.startOffset + start;
-    const column = token.startColumn! + start;
-    const line = token.startLine!;
+    const offset = (token.startOffset + start) | 0;
+    const column = (token.startColumn! + start) | 0;
+    const line = token.startLine! | 0;
     if (isNamePath(source)) return namePath(source, offset, line, column);
     if (source.trim() === '') throw BAIL;
     const lexed = flowLexer.tokenize(source);
@@ -1049,14 +1081,7 @@ function namePath(source: string, offset: number, line: number, column: number):
     const name: A.Identifier = {
       kind: 'Identifier',
       name: source.slice(delta, wordEnd),
-      loc: {
-        offset: offset + delta,
-        line,
-        column: column + delta,
-        endOffset: offset + wordEnd,
-        endLine: line,
-        endColumn: column + wordEnd,
-      },
+      loc: new Loc(offset + delta, line, column + delta, offset + wordEnd, line, column + wordEnd),
     };
     result = result
       ? { kind: 'MemberExpression', object: result, member: name, loc: span(result.loc, name.loc) }
