@@ -73,6 +73,8 @@ export interface LoadedCordapp {
   manifest: CordappManifest;
   flows: Map<string, LoadedFlow>;
   types: Record<string, TypeDefinition>;
+  /** The bundle's files (the container's `files`), for comparing versions. */
+  files: Record<string, string>;
   /** The `.cordapp` container text, kept by the node so it can reload the version after a restart. */
   text: string;
 }
@@ -92,7 +94,7 @@ export function loadCordapp(options: {
   const manifest = parseJson<CordappManifest>(files, 'manifest.json');
   const trace = parseJson<Record<string, Record<string, TraceLocation>>>(files, 'trace.json');
   const types = files['types.json'] ? parseJson<Record<string, TypeDefinition>>(files, 'types.json') : {};
-  const implementations = module.createImplementations({ assign, emit }, runtimeHelpers);
+  const implementations = tagFailures(module);
   const flows = new Map<string, LoadedFlow>();
   for (const flow of manifest.flows) {
     const config = parseJson<Record<string, unknown>>(files, flow.machine);
@@ -105,7 +107,63 @@ export function loadCordapp(options: {
       external: module.external[flow.name] ?? {},
     });
   }
-  return { hash, name: manifest.name, version: manifest.version, manifest, flows, types, text };
+  return { hash, name: manifest.name, version: manifest.version, manifest, flows, types, files, text };
+}
+
+/**
+ * The implementations, with every action and guard wrapped so that an exception it throws carries the state it
+ * belongs to (`flowState`): generated names are `STATE.what`. The hospital then points at the `.flow` line that
+ * failed, even in the middle of a chain of eventless states.
+ */
+function tagFailures(module: CordappModule): Record<string, Implementations> {
+  const names = new WeakMap<object, string>();
+  const tagging =
+    <F extends (fn: never) => object>(creator: F) =>
+    (fn: (args: unknown) => unknown): object => {
+      const holder: { self?: object } = {};
+      const wrapped = (args: unknown): unknown => {
+        try {
+          return fn(args);
+        } catch (error) {
+          throw withState(error, holder.self ? names.get(holder.self) : undefined);
+        }
+      };
+      holder.self = (creator as unknown as (f: typeof wrapped) => object)(wrapped);
+      return holder.self;
+    };
+  const implementations = module.createImplementations(
+    { assign: tagging(assign) as unknown as typeof assign, emit: tagging(emit) as unknown as typeof emit },
+    runtimeHelpers,
+  );
+  for (const impl of Object.values(implementations)) {
+    for (const [name, action] of Object.entries(impl.actions)) {
+      if (typeof action === 'object' || typeof action === 'function') names.set(action as object, name);
+    }
+    for (const [name, guard] of Object.entries(impl.guards)) {
+      impl.guards[name] = (args) => {
+        try {
+          return guard(args);
+        } catch (error) {
+          throw withState(error, name);
+        }
+      };
+    }
+  }
+  return implementations;
+}
+
+function withState(error: unknown, name: string | undefined): unknown {
+  if (name === undefined || typeof error !== 'object' || error === null) return error;
+  const tagged = error as { flowState?: string };
+  if (tagged.flowState === undefined) tagged.flowState = name.slice(0, name.lastIndexOf('.'));
+  return error;
+}
+
+/** The state a step failed in, when the failing action or guard said so. */
+export function failedState(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null
+    ? (error as { flowState?: string }).flowState
+    : undefined;
 }
 
 function parseJson<T>(files: Record<string, string>, name: string): T {

@@ -190,7 +190,10 @@ export class MockNetwork {
       maxBatchSteps: this.options.maxBatchSteps ?? 256,
       resendAfterMs: 0,
       loadBundle: (text) => {
-        const cordapp = this.byText.get(text);
+        // a CorDapp given to the network, or installed on one of its nodes since
+        const cordapp =
+          this.byText.get(text) ??
+          [...this.nodes.values()].flatMap((n) => n.installed()).find((c) => c.text === text);
         if (!cordapp)
           return Promise.reject(new Error('The store holds a CorDapp this network was not given.'));
         return Promise.resolve(cordapp);

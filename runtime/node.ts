@@ -13,7 +13,7 @@
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
-import type { LoadedCordapp, LoadedFlow } from './cordapp.js';
+import { failedState, type LoadedCordapp, type LoadedFlow } from './cordapp.js';
 import {
   isAck,
   responderSessionId,
@@ -27,8 +27,11 @@ import {
   isEmptyWriteSet,
   type CheckpointStore,
   type FlowRecord,
+  type FlowQuery,
   type FlowStatus,
   type FlowWait,
+  type HistoryRecord,
+  type HospitalRecord,
   type InboxMessage,
   type ProgressRecord,
   type QueuedEvent,
@@ -36,6 +39,15 @@ import {
   type WriteSet,
 } from './store.js';
 import { typeFits, valueProblem } from './valueTypes.js';
+import {
+  backoffDelay,
+  errorMessage,
+  isFlowErrorLike,
+  isTransientError,
+  MAX_BACKOFF_MS,
+  TRANSIENT_ATTEMPTS,
+} from './hospital.js';
+import { UpgradePlanner, type UpgradeVerdict } from './upgrades.js';
 import { progressEventsOf, progressTreeOf, type ProgressEvent, type ProgressTree } from './progress.js';
 
 export type FlowEventValue = { type: string; at: number } & Record<string, unknown>;
@@ -64,9 +76,38 @@ export interface InputRequest {
   since: number;
 }
 
+/** A flow as the node's owner sees it in a listing. */
+export interface FlowSummary {
+  id: string;
+  flow: string;
+  status: FlowStatus;
+  /** The CorDapp version it runs on. */
+  cordapp: string;
+  step?: string;
+  /** What it waits for, in words. */
+  waitingFor?: string;
+  error?: string;
+  parent?: string;
+}
+
+export interface FlowInspection {
+  summary: FlowSummary;
+  record: FlowRecord;
+  history: HistoryRecord[];
+  progress: ProgressTree | undefined;
+  hospital?: HospitalRecord;
+}
+
+/** What the hospital holds: parked flows, and initial messages for flows this node does not have. */
+export interface HospitalReport {
+  flows: FlowSummary[];
+  sessions: { session: string; from: string; cordapp: string; flow: string; reason: string; at: number }[];
+}
+
 /** Observes the node: a flow hospitalized, a commit made. */
 export type NodeEvent =
   | { type: 'flow.hospitalized'; flowId: string; error: string }
+  | { type: 'flow.upgraded'; flowId: string; from: string; to: string }
   | { type: 'flow.ended'; outcome: FlowOutcome }
   | { type: 'committed'; commit: number; steps: number };
 
@@ -94,6 +135,8 @@ export interface NodeOptions {
   hooks?: NodeHooks;
   /** Sends unacknowledged messages again after this long (real time, default 1000 ms); 0 turns it off. */
   resendAfterMs?: number;
+  /** Random numbers for backoff jitter (default `Math.random`). */
+  random?: () => number;
 }
 
 export class NodeCrashed extends Error {
@@ -106,6 +149,8 @@ export class FlowRequestError extends Error {
 }
 
 const TERMINAL: ReadonlySet<FlowStatus> = new Set(['done', 'failed', 'killed']);
+/** How many times a commit refused with a busy or locked store is tried again before the node stops. */
+const COMMIT_ATTEMPTS = 20;
 
 interface Batch {
   writes: WriteSet;
@@ -168,7 +213,17 @@ export class FlowNode {
   private timerAt?: number;
   private timersQueued = new Set<string>();
   private externalsRunning = new Set<string>();
+  /** Host calls whose promise has not settled yet (a backoff wait on the clock does not count). */
+  private externalCalls = 0;
+  /** Flows whose stored checkpoint could not be read, as met so far (they are reported by `hospital()`). */
+  private unreadable = new Set<string>();
   private resendTimer?: ReturnType<typeof setTimeout>;
+  private readonly random: () => number;
+  private readonly upgrades = new UpgradePlanner();
+  /** A commit the store refused as busy, waiting to be tried again: nothing else runs meanwhile. */
+  private blocked = false;
+  /** Events held back after a transient failure of their step, by id: the attempts made so far. */
+  private stepAttempts = new Map<number, number>();
 
   private constructor(options: NodeOptions) {
     this.name = options.name;
@@ -180,6 +235,7 @@ export class FlowNode {
     this.newId = options.newId ?? (() => globalThis.crypto.randomUUID());
     this.hooks = options.hooks ?? {};
     this.resendAfterMs = options.resendAfterMs ?? 1000;
+    this.random = options.random ?? Math.random;
   }
 
   /**
@@ -226,6 +282,37 @@ export class FlowNode {
       text: cordapp.text,
       installedAt: this.clock.now(),
     });
+    // initial messages kept in the hospital for want of this CorDapp: their responders start now
+    for (const session of this.store.pendingInits()) {
+      const init = session.pendingInit!;
+      if (init.cordapp !== cordapp.name) continue;
+      this.acceptInit(session, init.flow, init.cordapp);
+    }
+    this.flushNow();
+    this.requestDrain();
+  }
+
+  /**
+   * Removes an installed version. Refused, with the list of them, while flows still run on it: they would have
+   * nothing to run on.
+   */
+  uninstall(hash: string): void {
+    this.alive();
+    const cordapp = this.cordapps.get(hash);
+    if (!cordapp)
+      throw new FlowRequestError(`No CorDapp version with hash ${hash} is installed on ${this.name}.`);
+    const active = this.store
+      .listFlows({ bundle: hash })
+      .concat([...this.batch.flows.values()].filter((f) => f.bundle === hash))
+      .filter((f, i, all) => !TERMINAL.has(f.status) && all.findIndex((g) => g.id === f.id) === i);
+    if (active.length) {
+      const list = active.map((f) => `${f.flow} ${f.id} (${f.status}${f.step ? `, at ${f.step}` : ''})`);
+      throw new FlowRequestError(
+        `${cordapp.name} ${cordapp.version} cannot be uninstalled: ${active.length} flow${active.length === 1 ? '' : 's'} still run${active.length === 1 ? 's' : ''} on it: ${list.join(', ')}.`,
+      );
+    }
+    this.cordapps.delete(hash);
+    this.batch.writes.bundlesRemoved.add(hash);
     this.flushNow();
   }
 
@@ -311,7 +398,7 @@ export class FlowNode {
   // ---- queries ---------------------------------------------------------------------------------------------------
 
   flow(id: string): FlowRecord | undefined {
-    return this.batch.flows.get(id) ?? this.store.getFlow(id);
+    return this.batch.flows.get(id) ?? this.noteUnreadable(this.store.getFlow(id));
   }
 
   /** Settles when the flow ends; at once if it already has. */
@@ -395,12 +482,197 @@ export class FlowNode {
 
   /** Whether the node has nothing queued: no event, no incoming message, no external operation running. */
   get idle(): boolean {
-    return (
-      this.queue.length === 0 &&
-      this.inbound.length === 0 &&
-      this.externalsRunning.size === 0 &&
-      !this.draining
-    );
+    return this.queue.length === 0 && this.inbound.length === 0 && this.externalCalls === 0 && !this.draining;
+  }
+
+  // ---- the owner's operations ---------------------------------------------------------------------------------------
+
+  /** Flows by status (all by default), top-level ones only unless `all`, with their current step. */
+  flows(query: { status?: FlowStatus | FlowStatus[]; all?: boolean; limit?: number } = {}): FlowSummary[] {
+    const q: FlowQuery = {};
+    if (query.status !== undefined) q.status = query.status;
+    if (!query.all) q.topLevel = true;
+    if (query.limit !== undefined) q.limit = query.limit;
+    return this.store.listFlows(q).map((f) => this.summary(this.noteUnreadable(f)!));
+  }
+
+  /** Everything about one flow: its record, history, progress, and why it is in the hospital. */
+  inspect(id: string): FlowInspection {
+    const record = this.flow(id);
+    if (!record) throw new FlowRequestError(`There is no flow "${id}" on ${this.name}.`);
+    const inspection: FlowInspection = {
+      summary: this.summary(record),
+      record,
+      history: this.store.historyOf(id),
+      progress: this.progressTree(id),
+    };
+    if (record.hospital) inspection.hospital = record.hospital;
+    return inspection;
+  }
+
+  hospital(): HospitalReport {
+    const flows = this.store.listFlows({ status: 'hospitalized' });
+    for (const id of this.unreadable) {
+      const flow = this.store.getFlow(id);
+      if (flow?.unreadable !== undefined && !flows.some((f) => f.id === id)) flows.push(flow);
+    }
+    return {
+      flows: flows.map((f) => this.summary(f)),
+      sessions: this.store.pendingInits().map((s) => ({
+        session: s.id,
+        from: s.peer,
+        cordapp: s.pendingInit!.cordapp,
+        flow: s.pendingInit!.flow,
+        reason: s.pendingInit!.reason,
+        at: s.pendingInit!.at,
+      })),
+    };
+  }
+
+  /**
+   * Tries a hospitalized flow again from its last checkpoint: the failed step's event is fed again, or the failed
+   * external operation called again. With `value`, that value is used instead: the answer to the input, the
+   * message received, or the external operation's result.
+   */
+  retry(id: string, options: { value?: unknown } = {}): void {
+    this.alive();
+    const flow = this.getFlow(id);
+    if (!flow) throw new FlowRequestError(`There is no flow "${id}" on ${this.name}.`);
+    const hospital = flow.hospital;
+    if (flow.unreadable !== undefined || hospital?.kind === 'checkpoint')
+      throw new FlowRequestError(
+        `Flow ${id} cannot be retried: its checkpoint cannot be read (${flow.unreadable ?? hospital?.error}). Kill it.`,
+      );
+    if (flow.status !== 'hospitalized' || !hospital)
+      throw new FlowRequestError(`Flow ${flow.flow} (${id}) is not in the hospital (it is ${flow.status}).`);
+    const hasValue = 'value' in options;
+    const wait = flow.wait;
+    let event: Omit<QueuedEvent, 'id'> | undefined;
+    if (hospital.kind === 'external') {
+      if (hasValue)
+        event = {
+          flow: id,
+          token: wait!.token,
+          event: { type: 'external.done', at: this.clock.now(), value: options.value },
+        };
+    } else if (hospital.event) {
+      const failed = hospital.event;
+      const replay: FlowEventValue = { ...failed.event, at: this.clock.now() };
+      if (hasValue) {
+        if (!('value' in failed.event))
+          throw new FlowRequestError(
+            `The step of ${flow.flow} that failed (${failed.event.type}) carries no value to edit; retry it without one.`,
+          );
+        if (failed.event.type === 'input.answered' || failed.event.type === 'session.message') {
+          const type = wait?.messageType ?? 'String';
+          const problem = valueProblem(options.value, type, this.cordapps.get(flow.bundle)?.types ?? {});
+          if (problem) throw new FlowRequestError(`The value must be a ${type}: ${problem}.`);
+        }
+        replay['value'] = options.value;
+      }
+      event = { flow: id, event: replay };
+      if (failed.token !== undefined) event.token = failed.token;
+    } else if (hasValue) {
+      throw new FlowRequestError(`Flow ${id} failed with no value to edit; retry it without one.`);
+    }
+    flow.status = flow.pausedFrom === 'waiting' || flow.wait ? 'waiting' : 'running';
+    delete flow.pausedFrom;
+    delete flow.hospital;
+    this.recordHistory(flow, 'retry', this.clock.now(), hospital.state, hospital.state);
+    this.putFlow(flow);
+    if (event) this.enqueue(event);
+    else this.batch.after.push(() => this.runExternal(flow));
+    this.flushNow();
+    this.requestDrain();
+  }
+
+  /** Holds a flow: its events stay pending until it is resumed. */
+  pause(id: string): void {
+    this.alive();
+    const flow = this.getFlow(id);
+    if (!flow) throw new FlowRequestError(`There is no flow "${id}" on ${this.name}.`);
+    if (flow.status !== 'waiting' && flow.status !== 'running')
+      throw new FlowRequestError(`Flow ${flow.flow} (${id}) cannot be paused: it is ${flow.status}.`);
+    flow.pausedFrom = flow.status;
+    flow.status = 'paused';
+    if (flow.wait?.type === 'flow.receive' && flow.wait.session)
+      this.batch.receiving.set(flow.wait.session, null);
+    this.recordHistory(flow, 'pause', this.clock.now(), currentState(flow), currentState(flow));
+    this.putFlow(flow);
+    this.flushNow();
+  }
+
+  resume(id: string): void {
+    this.alive();
+    const flow = this.getFlow(id);
+    if (!flow) throw new FlowRequestError(`There is no flow "${id}" on ${this.name}.`);
+    if (flow.status !== 'paused')
+      throw new FlowRequestError(`Flow ${flow.flow} (${id}) is not paused (it is ${flow.status}).`);
+    flow.status = flow.pausedFrom ?? 'waiting';
+    delete flow.pausedFrom;
+    this.recordHistory(flow, 'resume', this.clock.now(), currentState(flow), currentState(flow));
+    this.putFlow(flow);
+    const queued = new Set(this.queue.map((e) => e.id));
+    for (const event of this.store.pendingEvents())
+      if (event.flow === id && !queued.has(event.id)) this.queue.push(event);
+    const wait = flow.wait;
+    if (flow.status === 'waiting' && wait?.type === 'flow.receive' && wait.session) {
+      this.batch.receiving.set(wait.session, flow.id);
+      const session = this.getSession(wait.session);
+      if (session) this.deliverNext(session, flow);
+    }
+    if (flow.status === 'waiting' && wait?.type === 'flow.external')
+      this.batch.after.push(() => this.runExternal(flow));
+    this.flushNow();
+    this.requestDrain();
+  }
+
+  /**
+   * Kills a flow with all its sub-flows: each counterparty session gets an error (so the flows on the other side
+   * end too, or catch it), its timers and waits are dropped, and whatever it holds is released.
+   */
+  kill(id: string, reason = 'killed by the owner of the node'): FlowOutcome {
+    this.alive();
+    const target = this.getFlow(id);
+    if (!target) throw new FlowRequestError(`There is no flow "${id}" on ${this.name}.`);
+    const root = target.root === target.id ? target : (this.getFlow(target.root) ?? target);
+    if (TERMINAL.has(root.status))
+      throw new FlowRequestError(`Flow ${root.flow} (${root.id}) has already ended (${root.status}).`);
+    const tree: FlowRecord[] = [];
+    const collect = (flow: FlowRecord): void => {
+      tree.push(flow);
+      for (const child of this.store.childrenOf(flow.id)) collect(this.getFlow(child.id) ?? child);
+    };
+    collect(root);
+    const message = `${root.flow} on ${this.name} was ${reason}.`;
+    for (const flow of tree.reverse()) {
+      if (TERMINAL.has(flow.status)) continue;
+      if (flow.wait?.type === 'flow.receive' && flow.wait.session)
+        this.batch.receiving.set(flow.wait.session, null);
+      this.recordHistory(flow, 'kill', this.clock.now(), currentState(flow), 'killed');
+      flow.snapshot = null;
+      this.finish(flow, 'killed', { error: { message } }, true);
+    }
+    this.flushNow();
+    return outcomeOf(this.flow(root.id)!);
+  }
+
+  private summary(flow: FlowRecord): FlowSummary {
+    const cordapp = this.cordapps.get(flow.bundle);
+    const summary: FlowSummary = {
+      id: flow.id,
+      flow: flow.flow,
+      status: flow.status,
+      cordapp: cordapp ? `${cordapp.name} ${cordapp.version}` : flow.bundle,
+    };
+    if (flow.step !== undefined) summary.step = flow.step;
+    if (flow.parent !== undefined) summary.parent = flow.parent;
+    const waiting = describeWait(flow.wait);
+    if (waiting && (flow.status === 'waiting' || flow.status === 'paused' || flow.status === 'hospitalized'))
+      summary.waitingFor = waiting;
+    const error = flow.unreadable ?? flow.hospital?.error ?? flow.error?.message;
+    if (error !== undefined) summary.error = error;
+    return summary;
   }
 
   // ---- the transport's side ----------------------------------------------------------------------------------------
@@ -453,7 +725,7 @@ export class FlowNode {
 
   /** Processes what is queued, up to `maxBatchSteps` steps, in one commit; then executes its effects. */
   drain(): void {
-    if (this.dead || this.draining) return;
+    if (this.dead || this.draining || this.blocked) return;
     this.draining = true;
     try {
       const batch = this.batch;
@@ -479,7 +751,7 @@ export class FlowNode {
 
   /** Commits the open batch now (used by calls that change state outside a drain). */
   private flushNow(): void {
-    if (this.draining) return;
+    if (this.draining || this.blocked) return;
     this.draining = true;
     try {
       this.commitBatch();
@@ -497,17 +769,61 @@ export class FlowNode {
       try {
         this.store.commit(batch.writes);
       } catch (error) {
-        // nothing of the batch was applied: its events are still pending, its messages unacknowledged
+        // nothing of the batch was applied. A busy store: the same write set is committed again, later.
+        if (isTransientError(error)) {
+          this.retryCommit(batch, error, 1);
+          return;
+        }
+        // anything else: the node stops; reopened, it redoes the batch from what is committed
         this.crash();
         throw error;
       }
-      this.commits++;
-      if (this.hooks.afterCommit?.(this.commits) === 'crash') {
-        this.crash();
-        throw new NodeCrashed(`${this.name} crashed after commit ${this.commits}`);
-      }
+      this.afterCommit(batch);
+    } else this.execute(batch);
+  }
+
+  /** Tries a refused commit again after a bounded backoff; everything else waits meanwhile. */
+  private retryCommit(batch: Batch, error: unknown, attempt: number): void {
+    if (attempt >= COMMIT_ATTEMPTS) {
+      this.crash();
+      throw new Error(
+        `${this.name} stopped: its store stayed busy through ${COMMIT_ATTEMPTS} attempts to commit (${errorMessage(error)}).`,
+        { cause: error },
+      );
     }
-    // execute: messages out, acknowledgements, external operations, deadlines, observers, results
+    this.blocked = true;
+    const delay = Math.min(2000, backoffDelay(attempt - 1, 10, this.random));
+    setTimeout(() => {
+      if (this.dead) return;
+      try {
+        this.store.commit(batch.writes);
+      } catch (again) {
+        if (isTransientError(again)) return this.retryCommit(batch, again, attempt + 1);
+        this.crash();
+        throw again;
+      }
+      this.blocked = false;
+      try {
+        this.afterCommit(batch);
+      } catch (crash) {
+        if (!(crash instanceof NodeCrashed)) throw crash;
+        return;
+      }
+      this.requestDrain();
+    }, delay);
+  }
+
+  private afterCommit(batch: Batch): void {
+    this.commits++;
+    if (this.hooks.afterCommit?.(this.commits) === 'crash') {
+      this.crash();
+      throw new NodeCrashed(`${this.name} crashed after commit ${this.commits}`);
+    }
+    this.execute(batch);
+  }
+
+  /** What a commit lets happen: messages out, acknowledgements, external operations, deadlines, observers. */
+  private execute(batch: Batch): void {
     for (const envelope of batch.sends) this.transport.send(envelope);
     for (const ack of batch.acks) this.transport.send(ack);
     if (batch.sends.length) this.armResend();
@@ -526,9 +842,14 @@ export class FlowNode {
   private getFlow(id: string): FlowRecord | undefined {
     let flow = this.batch.flows.get(id);
     if (!flow) {
-      flow = this.store.getFlow(id);
+      flow = this.noteUnreadable(this.store.getFlow(id));
       if (flow) this.batch.flows.set(id, flow);
     }
+    return flow;
+  }
+
+  private noteUnreadable(flow: FlowRecord | undefined): FlowRecord | undefined {
+    if (flow?.unreadable !== undefined) this.unreadable.add(flow.id);
     return flow;
   }
 
@@ -567,6 +888,11 @@ export class FlowNode {
     return flow?.status === 'waiting' && flow.wait?.type === 'flow.receive' && flow.wait.session === session
       ? flow
       : undefined;
+  }
+
+  /** Undoes `consume`: the event stays pending in the store (a paused or unreadable flow's, a step to retry). */
+  private unconsume(event: QueuedEvent): void {
+    if (!this.batch.writes.eventsRemoved.delete(event.id)) this.batch.writes.eventsAdded.set(event.id, event);
   }
 
   private enqueue(event: Omit<QueuedEvent, 'id'>): void {
@@ -612,16 +938,27 @@ export class FlowNode {
   private process(queued: QueuedEvent): void {
     this.consume(queued);
     const flow = this.getFlow(queued.flow);
-    if (!flow || TERMINAL.has(flow.status) || flow.status === 'hospitalized') return;
+    if (!flow || TERMINAL.has(flow.status)) return;
+    // a paused flow's events, and those of a flow whose checkpoint cannot be read, stay pending in the store
+    if (flow.status === 'paused' || flow.unreadable !== undefined) return this.unconsume(queued);
+    if (flow.status === 'hospitalized') return;
     if (queued.token !== undefined && flow.wait?.token !== queued.token) return; // an answer to an earlier wait
     if (queued.token === undefined && queued.event.type !== 'flow.start') return;
-    const cordapp = this.cordapps.get(flow.bundle);
+    if (queued.event.type === '$external.failed') {
+      const error = String(queued.event['error']);
+      const attempts = Number(queued.event['attempts'] ?? 1);
+      this.hospitalize(flow, 'external', error, { attempts, cause: 'external.failed' });
+      return;
+    }
+    let cordapp = this.cordapps.get(flow.bundle);
+    if (cordapp && queued.event.type !== 'flow.start') cordapp = this.maybeUpgrade(flow, cordapp);
     const loaded = cordapp?.flows.get(flow.flow);
     if (!cordapp || !loaded) {
       this.hospitalize(
         flow,
+        'version',
         `The CorDapp version this flow runs on (${flow.bundle}) is not installed.`,
-        queued,
+        { event: queued },
       );
       return;
     }
@@ -640,14 +977,132 @@ export class FlowNode {
         state = stateKey(previous);
         [next, actions] = transition(machine, previous, queued.event as never);
       }
+      // XState reports an action or guard that threw as a snapshot in error, not as an exception
+      if (next.status === 'error') throw next.error;
     } catch (error) {
-      this.hospitalize(flow, errorMessage(error), queued, state, loaded);
+      this.stepFailed(
+        flow,
+        queued,
+        error,
+        state,
+        loaded,
+        previous === undefined && queued.event.type !== 'flow.start',
+      );
       return;
     }
+    this.stepAttempts.delete(queued.id);
     if (queued.event.type === 'timer.fired') this.timersQueued.delete(`${flow.id}#${queued.token}`);
     // no transition took the event: the routing above prevents it, but it must not corrupt the flow
     if (next === previous) return;
+    this.recordHistory(flow, queued.event.type, at, state, stateKey(next));
     this.afterStep(flow, machine, next, actions, at);
+  }
+
+  /**
+   * A step threw. A transient failure is tried again from the same checkpoint after a backoff (the event stays
+   * pending in the store meanwhile); anything else, or a transient failure that outlasts its attempts, parks the
+   * flow in the hospital at the state it was in, with the event to feed again when the owner retries.
+   */
+  private stepFailed(
+    flow: FlowRecord,
+    queued: QueuedEvent,
+    error: unknown,
+    state: string,
+    loaded: LoadedFlow,
+    unreadable: boolean,
+  ): void {
+    if (unreadable) {
+      this.hospitalize(
+        flow,
+        'checkpoint',
+        `The checkpoint of ${flow.flow} cannot be restored: ${errorMessage(error)}`,
+        {
+          event: queued,
+          state,
+        },
+      );
+      return;
+    }
+    const attempts = (this.stepAttempts.get(queued.id) ?? 0) + 1;
+    if (isTransientError(error) && attempts < TRANSIENT_ATTEMPTS) {
+      this.stepAttempts.set(queued.id, attempts);
+      this.unconsume(queued);
+      const delay = backoffDelay(attempts - 1, undefined, this.random);
+      this.clock.wakeAt(this.clock.now() + delay, () => {
+        if (this.dead) return;
+        this.queue.push(queued);
+        this.requestDrain();
+      });
+      return;
+    }
+    this.stepAttempts.delete(queued.id);
+    this.hospitalize(flow, 'transition', errorMessage(error), {
+      event: queued,
+      state: failedState(error) ?? state,
+      loaded,
+      attempts,
+    });
+  }
+
+  private recordHistory(
+    flow: FlowRecord,
+    event: string,
+    at: number,
+    from: string,
+    to: string,
+    error?: string,
+  ): void {
+    const record: HistoryRecord = { flow: flow.id, index: flow.historyCount ?? 0, event, at, from, to };
+    if (error !== undefined) record.error = error;
+    flow.historyCount = record.index + 1;
+    this.batch.writes.history.push(record);
+  }
+
+  /**
+   * Moves the flow to the newest installed version of its CorDapp when `flowc diff` says its waiting state is
+   * compatible there; otherwise it stays, and finishes on the version it started on.
+   */
+  private maybeUpgrade(flow: FlowRecord, current: LoadedCordapp): LoadedCordapp {
+    const candidates = this.installed().filter((c) => c.name === current.name);
+    const latest = newest(candidates);
+    if (latest.hash === current.hash || compareVersions(latest.version, current.version) <= 0) return current;
+    // decided once, at the first step after the new version came: a flow that stays, finishes where it is
+    if (flow.stays === latest.hash) return current;
+    const snapshot = flow.snapshot as { value?: unknown } | null;
+    if (!snapshot || typeof snapshot.value !== 'string') return current;
+    let verdict: UpgradeVerdict;
+    try {
+      verdict = this.upgrades.verdict(current, latest, flow.flow, snapshot.value);
+    } catch (error) {
+      verdict = { move: false, reason: `the versions cannot be compared: ${errorMessage(error)}` };
+    }
+    if (!verdict.move) {
+      flow.stays = latest.hash;
+      this.recordHistory(
+        flow,
+        'upgrade refused',
+        this.clock.now(),
+        snapshot.value,
+        `${latest.version}: ${verdict.reason}`,
+      );
+      this.putFlow(flow);
+      return current;
+    }
+    const from = snapshot.value;
+    flow.snapshot = { ...snapshot, value: verdict.state };
+    flow.bundle = latest.hash;
+    this.recordHistory(
+      flow,
+      'upgrade',
+      this.clock.now(),
+      `${from}@${current.version}`,
+      `${verdict.state}@${latest.version}`,
+    );
+    this.putFlow(flow);
+    this.batch.after.push(() =>
+      this.notify({ type: 'flow.upgraded', flowId: flow.id, from: current.version, to: latest.version }),
+    );
+    return latest;
   }
 
   private afterStep(
@@ -850,7 +1305,12 @@ export class FlowNode {
     const name = wait.callee!;
     const loaded = cordapp.flows.get(name);
     if (!loaded) {
-      this.hospitalize(parent, `The flow "${name}" that ${parent.flow} calls is not in its CorDapp.`);
+      this.hospitalize(
+        parent,
+        'version',
+        `The flow "${name}" that ${parent.flow} calls is not in its CorDapp.`,
+        {},
+      );
       return;
     }
     parent.seq++;
@@ -898,6 +1358,7 @@ export class FlowNode {
     flow: FlowRecord,
     status: FlowStatus,
     output: { result?: unknown; error?: { message: string } },
+    killed = false,
   ): void {
     flow.status = status;
     delete flow.wait;
@@ -919,7 +1380,7 @@ export class FlowNode {
       }
     }
     const at = this.clock.now();
-    if (flow.parent) {
+    if (flow.parent && !killed) {
       const parent = this.getFlow(flow.parent);
       if (parent?.wait?.type === 'flow.call' && parent.wait.child === flow.id) {
         this.enqueue({
@@ -945,20 +1406,25 @@ export class FlowNode {
     });
   }
 
+  /** Parks a flow: it keeps its checkpoint and its wait, and waits for its owner to retry or kill it. */
   private hospitalize(
     flow: FlowRecord,
+    kind: HospitalRecord['kind'],
     error: string,
-    event?: QueuedEvent,
-    state?: string,
-    loaded?: LoadedFlow,
+    options: { event?: QueuedEvent; state?: string; loaded?: LoadedFlow; attempts?: number; cause?: string },
   ): void {
+    const at = this.clock.now();
+    const state = options.state ?? currentState(flow);
+    const loaded = options.loaded ?? this.cordapps.get(flow.bundle)?.flows.get(flow.flow);
+    const hospital: HospitalRecord = { error, kind, state, at, attempts: options.attempts ?? 1 };
+    const location = loaded?.trace[state];
+    if (location) hospital.location = location;
+    if (options.event) hospital.event = options.event;
+    if (flow.step !== undefined) hospital.step = flow.step;
+    flow.hospital = hospital;
+    if (flow.status !== 'hospitalized') flow.pausedFrom = flow.status;
     flow.status = 'hospitalized';
-    const stateName =
-      state ?? (flow.snapshot ? String((flow.snapshot as { value?: unknown }).value) : 'start');
-    flow.hospital = { error, state: stateName };
-    const location = loaded?.trace[stateName];
-    if (location) flow.hospital.location = location;
-    if (event) flow.hospital.event = event;
+    this.recordHistory(flow, options.cause ?? options.event?.event.type ?? kind, at, state, state, error);
     this.putFlow(flow);
     this.batch.after.push(() => this.notify({ type: 'flow.hospitalized', flowId: flow.id, error }));
   }
@@ -1044,6 +1510,7 @@ export class FlowNode {
     const existing = this.getSession(id);
     if (existing?.owner !== undefined || existing?.closed) return; // a duplicate
     const at = this.clock.now();
+    if (existing?.pendingInit) return; // a duplicate of one kept in the hospital
     const candidates = this.installed().filter((c) => c.name === body.cordapp);
     const cordapp = candidates.length ? newest(candidates) : undefined;
     const responder = cordapp
@@ -1062,23 +1529,39 @@ export class FlowNode {
       confirmed: true,
     };
     if (!cordapp || !responder) {
-      const why = !cordapp
-        ? `${this.name} does not have the CorDapp ${body.cordapp} installed`
-        : `${this.name} has no flow that responds to ${body.flow} in ${body.cordapp}`;
-      session.closed = true;
+      // kept in the hospital, not dropped: installing a CorDapp that responds starts the responder
+      if (session.pendingInit) return;
+      session.pendingInit = {
+        cordapp: body.cordapp,
+        flow: body.flow,
+        protocolVersion: body.protocolVersion,
+        at,
+        reason: !cordapp
+          ? `${this.name} does not have the CorDapp ${body.cordapp} installed`
+          : `${this.name} has no flow that responds to ${body.flow} in ${body.cordapp}`,
+      };
       this.putSession(session);
-      // in place of the confirmation (seq 0): the initiator's next receive on the session fails with it
-      this.queueSend(message.from, `${id}:0`, {
-        kind: 'error',
-        session: body.session,
-        seq: 0,
-        message: `${why}.`,
-      });
+      this.batch.after.push(() =>
+        this.notify({ type: 'flow.hospitalized', flowId: id, error: session.pendingInit!.reason }),
+      );
       return;
     }
-    const flowId = `${id}`;
+    this.acceptInit(session, body.flow, body.cordapp);
+  }
+
+  /** Starts the responder of a session's initial message, and confirms the session. */
+  private acceptInit(session: SessionRecord, initiator: string, cordappName: string): boolean {
+    const candidates = this.installed().filter((c) => c.name === cordappName);
+    const cordapp = candidates.length ? newest(candidates) : undefined;
+    const responder = cordapp
+      ? [...cordapp.flows.values()].find((f) => f.manifest.respondsTo === initiator)
+      : undefined;
+    if (!cordapp || !responder) return false;
+    const at = this.clock.now();
+    const flowId = session.id;
     session.owner = flowId;
     session.confirmed = true;
+    delete session.pendingInit;
     this.putSession(session);
     const record = this.newFlowRecord({
       id: flowId,
@@ -1090,8 +1573,13 @@ export class FlowNode {
     });
     this.putFlow(record);
     const sessionParam = responder.manifest.params[0]?.name ?? 'session';
-    this.enqueue({ flow: flowId, event: { type: 'flow.start', at, params: { [sessionParam]: id } } });
-    this.queueSend(message.from, `${id}:0`, { kind: 'confirm', session: body.session, seq: 0 });
+    this.enqueue({ flow: flowId, event: { type: 'flow.start', at, params: { [sessionParam]: session.id } } });
+    this.queueSend(session.peer, `${session.id}:0`, {
+      kind: 'confirm',
+      session: session.peerSession,
+      seq: 0,
+    });
+    return true;
   }
 
   private deliverToReceiver(session: SessionRecord): void {
@@ -1164,11 +1652,19 @@ export class FlowNode {
 
   // ---- external operations -----------------------------------------------------------------------------------------
 
+  /**
+   * Calls the host function a flow awaits, after the commit that made the flow wait for it, and again after a
+   * restart: always with the same operation id (`flowId:token`), so the function can deduplicate. Its result is
+   * an event, checkpointed by the next commit. A failure is retried with backoff and jitter — up to the `retry N`
+   * the flow declares, or a few times for a transient error — then the flow goes to the hospital; an error named
+   * FlowError is the flow's to catch.
+   */
   private runExternal(flow: FlowRecord): void {
     const wait = flow.wait;
     if (!wait || wait.type !== 'flow.external') return;
     const key = `${flow.id}#${wait.token}`;
     if (this.externalsRunning.has(key)) return;
+    this.externalsRunning.add(key);
     const external = this.cordapps.get(flow.bundle)?.flows.get(flow.flow)?.external[wait.fn!];
     const token = wait.token;
     const operationId = `${flow.id}:${token}`;
@@ -1179,31 +1675,43 @@ export class FlowNode {
       this.requestDrain();
     };
     if (!external) {
-      this.externalsRunning.add(key);
       queueMicrotask(() =>
         finish({
-          type: 'external.failed',
-          error: { message: `The host function ${wait.fn} is not in the bundle.` },
+          type: '$external.failed',
+          error: `The host function ${wait.fn} is not in the bundle.`,
+          attempts: 0,
         }),
       );
       return;
     }
-    this.externalsRunning.add(key);
     const args = external.context
       ? [{ flowId: flow.id, me: this.name, operationId }, ...(wait.args ?? [])]
       : (wait.args ?? []);
-    const attempts = 1 + (wait.retry ?? 0);
+    const declared = wait.retry !== undefined;
     const attempt = (n: number): void => {
+      this.externalCalls++;
       Promise.resolve()
         .then(() => external.fn(...args))
+        .finally(() => this.externalCalls--)
         .then(
           (value) => finish({ type: 'external.done', value }),
           (error: unknown) => {
             if (this.dead) return;
-            if (n + 1 < attempts) {
-              const delay = (wait.backoffMs ?? 0) * 2 ** n;
-              setTimeout(() => attempt(n + 1), delay);
-            } else finish({ type: 'external.failed', error: { message: errorMessage(error) } });
+            const message = errorMessage(error);
+            if (isFlowErrorLike(error)) return finish({ type: 'external.failed', error: { message } });
+            const retries = declared ? wait.retry! : isTransientError(error) ? TRANSIENT_ATTEMPTS - 1 : 0;
+            if (n < retries) {
+              const delay = Math.min(MAX_BACKOFF_MS, backoffDelay(n, wait.backoffMs, this.random));
+              this.clock.wakeAt(this.clock.now() + delay, () => {
+                if (!this.dead) attempt(n + 1);
+              });
+              return;
+            }
+            finish({
+              type: '$external.failed',
+              error: `${wait.fn} failed${n > 0 ? ` ${n + 1} times` : ''}: ${message}`,
+              attempts: n + 1,
+            });
           },
         );
     };
@@ -1308,6 +1816,33 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+function currentState(flow: FlowRecord): string {
+  const value = (flow.snapshot as { value?: unknown } | null)?.value;
+  return value === undefined ? 'start' : typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** What a wait is for, in words (`receive Offer on session ...`). */
+export function describeWait(wait: FlowWait | undefined): string | undefined {
+  if (!wait) return undefined;
+  const until = wait.deadline !== undefined ? ` until ${new Date(wait.deadline).toISOString()}` : '';
+  switch (wait.type) {
+    case 'flow.receive':
+      return `a ${wait.messageType} on session ${wait.session}${until}`;
+    case 'flow.open':
+      return `a session with ${wait.party}`;
+    case 'flow.call':
+      return `sub-flow ${wait.callee}${wait.child ? ` (${wait.child})` : ''}`;
+    case 'flow.input':
+      return `an answer (${wait.messageType}) to "${wait.prompt}"${until}`;
+    case 'flow.external':
+      return `external operation ${wait.fn}`;
+    case 'flow.sleep':
+      return `the time${until}`;
+    default:
+      return wait.type;
+  }
+}
+
 function outcomeOf(flow: FlowRecord): FlowOutcome {
   const outcome: FlowOutcome = { id: flow.id, status: flow.status };
   if (flow.result !== undefined) outcome.result = flow.result;
@@ -1319,8 +1854,4 @@ function outcomeOf(flow: FlowRecord): FlowOutcome {
 function stateKey(snapshot: AnyMachineSnapshot): string {
   const value: unknown = snapshot.value;
   return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -9,7 +9,22 @@
  * re-armed, and flows waiting for an external operation call it again.
  */
 
-export type FlowStatus = 'running' | 'waiting' | 'done' | 'failed' | 'hospitalized' | 'killed';
+export type FlowStatus = 'running' | 'waiting' | 'paused' | 'done' | 'failed' | 'hospitalized' | 'killed';
+
+export const FLOW_STATUSES: readonly FlowStatus[] = [
+  'running',
+  'waiting',
+  'paused',
+  'done',
+  'failed',
+  'hospitalized',
+  'killed',
+];
+
+/** A count per status, all zero. */
+export function zeroCounts(): Record<FlowStatus, number> {
+  return Object.fromEntries(FLOW_STATUSES.map((s) => [s, 0])) as Record<FlowStatus, number>;
+}
 
 /** What a suspended flow waits for: the effect its waiting state emitted, with its deadline and token. */
 export interface FlowWait {
@@ -64,10 +79,48 @@ export interface FlowRecord {
   parentProgress?: number;
   result?: unknown;
   error?: FlowError;
-  /** Why the flow is in the hospital: the error, where in the `.flow` source, and the event that caused it. */
-  hospital?: { error: string; state: string; location?: unknown; event?: QueuedEvent };
+  /** Why the flow is in the hospital. */
+  hospital?: HospitalRecord;
+  /** How many history records the flow has. */
+  historyCount?: number;
+  /** The newer version this flow could not move to, and so finishes without (`maybeUpgrade`). */
+  stays?: string;
+  /** A paused flow's status before the pause (`waiting` or `running`). */
+  pausedFrom?: FlowStatus;
+  /** Set by a store on a record whose checkpoint it could not read: the reason. Never written back. */
+  unreadable?: string;
   createdAt: number;
   updatedAt: number;
+}
+
+export interface HospitalRecord {
+  /** What went wrong, in one sentence. */
+  error: string;
+  /** `transition`: the flow's own code threw; `external`: an external operation failed for good; `checkpoint`: the
+   * checkpoint cannot be read; `version`: its CorDapp version is not installed. */
+  kind: 'transition' | 'external' | 'checkpoint' | 'version';
+  /** The state the flow was in, and its `.flow` range from the trace map. */
+  state: string;
+  location?: { file: string; line: number; column: number; endLine: number; endColumn: number };
+  /** The event that failed (fed again by a retry). */
+  event?: QueuedEvent;
+  /** The last progress step. */
+  step?: string;
+  at: number;
+  /** Automatic attempts made before the flow was parked. */
+  attempts: number;
+}
+
+/** One step of a flow's history: what it received, from which state to which. */
+export interface HistoryRecord {
+  flow: string;
+  index: number;
+  event: string;
+  at: number;
+  from: string;
+  to: string;
+  /** For a failed step: the error. */
+  error?: string;
 }
 
 /** A message received on a session and not yet consumed by the flow. */
@@ -97,6 +150,11 @@ export interface SessionRecord {
   closed: boolean;
   peerEnded: boolean;
   confirmed: boolean;
+  /**
+   * An initial message for a flow this node does not have: kept (in the hospital) until a CorDapp that responds to
+   * it is installed.
+   */
+  pendingInit?: { cordapp: string; flow: string; protocolVersion: number; at: number; reason: string };
 }
 
 /** An event waiting to be fed to a flow (a start, a sub-flow's result, a timer, an answer, a message). */
@@ -146,7 +204,10 @@ export interface WriteSet {
   outboxAdded: Map<string, OutboxMessage>;
   outboxRemoved: Set<string>;
   progress: ProgressRecord[];
+  history: HistoryRecord[];
   bundles: InstalledBundle[];
+  /** Hashes of bundles to remove. */
+  bundlesRemoved: Set<string>;
   /** Node-level counters and settings (the next event id, ...). */
   meta: Map<string, string>;
 }
@@ -160,7 +221,9 @@ export function emptyWriteSet(): WriteSet {
     outboxAdded: new Map(),
     outboxRemoved: new Set(),
     progress: [],
+    history: [],
     bundles: [],
+    bundlesRemoved: new Set(),
     meta: new Map(),
   };
 }
@@ -174,7 +237,9 @@ export function isEmptyWriteSet(w: WriteSet): boolean {
     w.outboxAdded.size === 0 &&
     w.outboxRemoved.size === 0 &&
     w.progress.length === 0 &&
+    w.history.length === 0 &&
     w.bundles.length === 0 &&
+    w.bundlesRemoved.size === 0 &&
     w.meta.size === 0
   );
 }
@@ -185,6 +250,8 @@ export interface FlowQuery {
   topLevel?: boolean;
   /** Only flows waiting for this kind of event (`flow.input`, ...). */
   waiting?: string;
+  /** Only flows on this bundle (a manifest hash). */
+  bundle?: string;
   limit?: number;
 }
 
@@ -211,6 +278,9 @@ export interface CheckpointStore {
   /** Waiting flows whose deadline is at or before `now`, earliest first. */
   dueFlows(now: number, limit: number): FlowRecord[];
   progressOf(flow: string): ProgressRecord[];
+  historyOf(flow: string): HistoryRecord[];
+  /** Sessions holding an initial message for a flow the node does not have. */
+  pendingInits(): SessionRecord[];
   /** Sub-flows of a flow, in creation order. */
   childrenOf(flow: string): FlowRecord[];
   bundles(): InstalledBundle[];
@@ -240,9 +310,11 @@ export class MemoryStore implements CheckpointStore {
   /** Set to make the next commit fail (tests of a failing disk). */
   failNextCommit?: Error;
 
+  private readonly history = new Map<string, string[]>();
+
   getFlow(id: string): FlowRecord | undefined {
     const text = this.flows.get(id);
-    return text === undefined ? undefined : (JSON.parse(text) as FlowRecord);
+    return text === undefined ? undefined : readFlowRecord(id, text);
   }
 
   listFlows(query: FlowQuery = {}): FlowRecord[] {
@@ -251,9 +323,10 @@ export class MemoryStore implements CheckpointStore {
         ? undefined
         : new Set(Array.isArray(query.status) ? query.status : [query.status]);
     const result: FlowRecord[] = [];
-    for (const text of this.flows.values()) {
+    for (const [id, text] of this.flows) {
       if (query.limit !== undefined && result.length >= query.limit) break;
-      const flow = JSON.parse(text) as FlowRecord;
+      const flow = readFlowRecord(id, text);
+      if (query.bundle !== undefined && flow.bundle !== query.bundle) continue;
       if (statuses && !statuses.has(flow.status)) continue;
       if (query.topLevel && flow.parent !== undefined) continue;
       if (query.waiting && (flow.status !== 'waiting' || flow.wait?.type !== query.waiting)) continue;
@@ -263,15 +336,8 @@ export class MemoryStore implements CheckpointStore {
   }
 
   countFlows(): Record<FlowStatus, number> {
-    const counts: Record<FlowStatus, number> = {
-      running: 0,
-      waiting: 0,
-      done: 0,
-      failed: 0,
-      hospitalized: 0,
-      killed: 0,
-    };
-    for (const text of this.flows.values()) counts[(JSON.parse(text) as FlowRecord).status]++;
+    const counts = zeroCounts();
+    for (const [id, text] of this.flows) counts[readFlowRecord(id, text).status]++;
     return counts;
   }
 
@@ -287,8 +353,8 @@ export class MemoryStore implements CheckpointStore {
   }
 
   flowReceivingOn(session: string): string | undefined {
-    for (const text of this.flows.values()) {
-      const flow = JSON.parse(text) as FlowRecord;
+    for (const [id, text] of this.flows) {
+      const flow = readFlowRecord(id, text);
       if (flow.status === 'waiting' && flow.wait?.type === 'flow.receive' && flow.wait.session === session)
         return flow.id;
     }
@@ -307,8 +373,8 @@ export class MemoryStore implements CheckpointStore {
 
   nextDeadline(): number | undefined {
     let next: number | undefined;
-    for (const text of this.flows.values()) {
-      const flow = JSON.parse(text) as FlowRecord;
+    for (const [id, text] of this.flows) {
+      const flow = readFlowRecord(id, text);
       const deadline = flow.status === 'waiting' ? flow.wait?.deadline : undefined;
       if (deadline !== undefined && (next === undefined || deadline < next)) next = deadline;
     }
@@ -316,8 +382,8 @@ export class MemoryStore implements CheckpointStore {
   }
 
   dueFlows(now: number, limit: number): FlowRecord[] {
-    return [...this.flows.values()]
-      .map((t) => JSON.parse(t) as FlowRecord)
+    return [...this.flows]
+      .map(([id, t]) => readFlowRecord(id, t))
       .filter((f) => f.status === 'waiting' && f.wait?.deadline !== undefined && f.wait.deadline <= now)
       .sort((a, b) => a.wait!.deadline! - b.wait!.deadline!)
       .slice(0, limit);
@@ -330,10 +396,20 @@ export class MemoryStore implements CheckpointStore {
   }
 
   childrenOf(flow: string): FlowRecord[] {
-    return [...this.flows.values()]
-      .map((t) => JSON.parse(t) as FlowRecord)
+    return [...this.flows]
+      .map(([id, t]) => readFlowRecord(id, t))
       .filter((f) => f.parent === flow)
       .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  }
+
+  historyOf(flow: string): HistoryRecord[] {
+    return (this.history.get(flow) ?? []).map((t) => JSON.parse(t) as HistoryRecord);
+  }
+
+  pendingInits(): SessionRecord[] {
+    return [...this.sessions.values()]
+      .map((t) => JSON.parse(t) as SessionRecord)
+      .filter((s) => s.owner === undefined && s.pendingInit !== undefined);
   }
 
   bundles(): InstalledBundle[] {
@@ -357,6 +433,7 @@ export class MemoryStore implements CheckpointStore {
     const events = [...writes.eventsAdded.values()].map((e) => [e.id, JSON.stringify(e)] as const);
     const outbox = [...writes.outboxAdded.values()].map((m) => [m.id, JSON.stringify(m)] as const);
     const progress = writes.progress.map((p) => [p.flow, p.index, JSON.stringify(p)] as const);
+    const history = writes.history.map((h) => [h.flow, JSON.stringify(h)] as const);
     // a flow's progress record is written once, at its index (the SQLite store's primary key)
     const added = new Set<string>();
     for (const [flow, index] of progress) {
@@ -376,8 +453,17 @@ export class MemoryStore implements CheckpointStore {
       if (!records) this.progress.set(flow, (records = new Map()));
       records.set(index, text);
     }
+    for (const [flow, text] of history) {
+      let records = this.history.get(flow);
+      if (!records) this.history.set(flow, (records = []));
+      records.push(text);
+    }
     for (const bundle of writes.bundles) {
       if (!this.installed.some((b) => b.hash === bundle.hash)) this.installed.push({ ...bundle });
+    }
+    for (const hash of writes.bundlesRemoved) {
+      const i = this.installed.findIndex((b) => b.hash === hash);
+      if (i >= 0) this.installed.splice(i, 1);
     }
     for (const [key, value] of writes.meta) this.meta.set(key, value);
   }
@@ -392,9 +478,41 @@ export class MemoryStore implements CheckpointStore {
     return this;
   }
 
+  /** Damages a flow's stored checkpoint, as a bad disk would (tests of unreadable checkpoints). */
+  corruptFlow(id: string): void {
+    const text = this.flows.get(id);
+    if (text !== undefined) this.flows.set(id, text.slice(0, Math.floor(text.length / 2)));
+  }
+
   /** Total bytes of the stored checkpoints' snapshots (for size measurements). */
   snapshotBytes(id: string): number | undefined {
     const flow = this.getFlow(id);
     return flow ? JSON.stringify(flow.snapshot).length : undefined;
+  }
+}
+
+/**
+ * A stored flow record, or, when its text cannot be read, a placeholder that says so: one damaged checkpoint must
+ * not stop a node from reading the others. The engine hospitalizes such a flow and never writes it back.
+ */
+export function readFlowRecord(id: string, text: string, columns: Partial<FlowRecord> = {}): FlowRecord {
+  try {
+    return JSON.parse(text) as FlowRecord;
+  } catch (error) {
+    return {
+      id,
+      root: columns.root ?? id,
+      sessionOwner: id,
+      bundle: '',
+      flow: '(unreadable)',
+      status: 'hospitalized',
+      snapshot: null,
+      seq: 0,
+      progressCount: 0,
+      createdAt: columns.createdAt ?? 0,
+      updatedAt: 0,
+      ...(columns.parent ? { parent: columns.parent } : {}),
+      unreadable: `The checkpoint of flow ${id} cannot be read: ${(error as Error).message}`,
+    };
   }
 }

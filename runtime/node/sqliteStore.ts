@@ -18,10 +18,13 @@
 import Database from 'better-sqlite3';
 import {
   isEmptyWriteSet,
+  readFlowRecord,
+  zeroCounts,
   type CheckpointStore,
   type FlowQuery,
   type FlowRecord,
   type FlowStatus,
+  type HistoryRecord,
   type InstalledBundle,
   type OutboxMessage,
   type ProgressRecord,
@@ -100,6 +103,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX flows_by_status ON flows (status);
     `,
   },
+  {
+    version: 3,
+    description:
+      "each flow's step history, and an index for the sessions that hold an initial message for a flow not installed",
+    sql: `
+      CREATE TABLE history (
+        flow TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (flow, idx)
+      ) WITHOUT ROWID;
+      CREATE INDEX sessions_pending_init ON sessions (id) WHERE owner IS NULL;
+    `,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */
@@ -114,6 +131,9 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
  */
 export const QUERIES = {
   getFlow: 'SELECT data FROM flows WHERE id = ?',
+  historyOf: 'SELECT data FROM history WHERE flow = ? ORDER BY idx',
+  pendingInits:
+    'SELECT data FROM sessions INDEXED BY sessions_pending_init WHERE owner IS NULL ORDER BY rowid',
   countFlows: 'SELECT status, count(*) AS n FROM flows GROUP BY status',
   getSession: 'SELECT data FROM sessions WHERE id = ?',
   sessionsOf: 'SELECT data FROM sessions WHERE owner = ? ORDER BY rowid',
@@ -126,10 +146,10 @@ export const QUERIES = {
   nextDeadline:
     "SELECT min(deadline) FROM flows INDEXED BY flows_by_deadline WHERE status = 'waiting' AND deadline IS NOT NULL",
   dueFlows:
-    'SELECT data FROM flows INDEXED BY flows_by_deadline ' +
+    'SELECT id, data FROM flows INDEXED BY flows_by_deadline ' +
     "WHERE status = 'waiting' AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline, rowid LIMIT ?",
   progressOf: 'SELECT data FROM progress WHERE flow = ? ORDER BY idx',
-  childrenOf: 'SELECT data FROM flows WHERE parent = ? ORDER BY created_at, id',
+  childrenOf: 'SELECT id, data FROM flows WHERE parent = ? ORDER BY created_at, id',
   bundles: 'SELECT hash, name, version, text, installed_at AS installedAt FROM bundles ORDER BY rowid',
   getMeta: 'SELECT value FROM meta WHERE key = ?',
 } as const;
@@ -152,6 +172,8 @@ const WRITES = {
   upsertOutbox:
     'INSERT INTO outbox (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data',
   insertProgress: 'INSERT INTO progress (flow, idx, data) VALUES (?, ?, ?)',
+  insertHistory: 'INSERT OR REPLACE INTO history (flow, idx, data) VALUES (?, ?, ?)',
+  deleteBundle: 'DELETE FROM bundles WHERE hash = ?',
   insertBundle:
     'INSERT INTO bundles (hash, name, version, text, installed_at) VALUES (?, ?, ?, ?, ?) ' +
     'ON CONFLICT (hash) DO NOTHING',
@@ -171,12 +193,17 @@ export function listFlowsSql(query: FlowQuery): { sql: string; params: unknown[]
     params.push(...statuses);
   }
   if (query.topLevel) where.push('parent IS NULL');
+  // rare (uninstalling a version): read from the record rather than indexed
+  if (query.bundle !== undefined) {
+    where.push("json_extract(data, '$.bundle') = ?");
+    params.push(query.bundle);
+  }
   // a literal 'waiting', so that the partial index on waiting flows applies; named, as in `QUERIES`
   if (query.waiting) {
     where.push("status = 'waiting' AND wait_type = ?");
     params.push(query.waiting);
   }
-  let sql = `SELECT data FROM flows${query.waiting ? ' INDEXED BY flows_waiting' : ''}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid`;
+  let sql = `SELECT id, data FROM flows${query.waiting ? ' INDEXED BY flows_waiting' : ''}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid`;
   if (query.limit !== undefined) {
     sql += ' LIMIT ?';
     params.push(Math.max(0, query.limit));
@@ -237,15 +264,17 @@ export class SqliteStore implements CheckpointStore {
       throw openError(file, error);
     }
     this.read.getFlow.pluck();
+    this.read.historyOf.pluck();
+    this.read.pendingInits.pluck();
     this.read.getSession.pluck();
     this.read.sessionsOf.pluck();
     this.read.flowReceivingOn.pluck();
     this.read.pendingEvents.pluck();
     this.read.outbox.pluck();
     this.read.nextDeadline.pluck();
-    this.read.dueFlows.pluck();
+
     this.read.progressOf.pluck();
-    this.read.childrenOf.pluck();
+
     this.read.getMeta.pluck();
     // BEGIN IMMEDIATE: the write lock is taken (waiting up to the busy timeout) before the first statement, so a
     // commit never fails on a snapshot another connection made stale
@@ -270,25 +299,18 @@ export class SqliteStore implements CheckpointStore {
 
   getFlow(id: string): FlowRecord | undefined {
     const text = this.read.getFlow.get(id) as string | undefined;
-    return text === undefined ? undefined : (JSON.parse(text) as FlowRecord);
+    return text === undefined ? undefined : readFlowRecord(id, text);
   }
 
   listFlows(query: FlowQuery = {}): FlowRecord[] {
     const { sql, params } = listFlowsSql(query);
     let statement = this.listStatements.get(sql);
-    if (!statement) this.listStatements.set(sql, (statement = this.db.prepare(sql).pluck()));
-    return parseAll<FlowRecord>(statement.all(...params));
+    if (!statement) this.listStatements.set(sql, (statement = this.db.prepare(sql)));
+    return readFlows(statement.all(...params));
   }
 
   countFlows(): Record<FlowStatus, number> {
-    const counts: Record<FlowStatus, number> = {
-      running: 0,
-      waiting: 0,
-      done: 0,
-      failed: 0,
-      hospitalized: 0,
-      killed: 0,
-    };
+    const counts = zeroCounts();
     for (const row of this.read.countFlows.all() as { status: FlowStatus; n: number }[])
       counts[row.status] = row.n;
     return counts;
@@ -320,7 +342,7 @@ export class SqliteStore implements CheckpointStore {
   }
 
   dueFlows(now: number, limit: number): FlowRecord[] {
-    return parseAll<FlowRecord>(this.read.dueFlows.all(now, Math.max(0, limit)));
+    return readFlows(this.read.dueFlows.all(now, Math.max(0, limit)));
   }
 
   progressOf(flow: string): ProgressRecord[] {
@@ -328,7 +350,15 @@ export class SqliteStore implements CheckpointStore {
   }
 
   childrenOf(flow: string): FlowRecord[] {
-    return parseAll<FlowRecord>(this.read.childrenOf.all(flow));
+    return readFlows(this.read.childrenOf.all(flow));
+  }
+
+  historyOf(flow: string): HistoryRecord[] {
+    return parseAll<HistoryRecord>(this.read.historyOf.all(flow));
+  }
+
+  pendingInits(): SessionRecord[] {
+    return parseAll<SessionRecord>(this.read.pendingInits.all()).filter((s) => s.pendingInit !== undefined);
   }
 
   bundles(): InstalledBundle[] {
@@ -349,6 +379,7 @@ export class SqliteStore implements CheckpointStore {
       events: stringifyAll(writes.eventsAdded.values()),
       outbox: stringifyAll(writes.outboxAdded.values()),
       progress: stringifyAll(writes.progress),
+      history: stringifyAll(writes.history),
     };
     this.applyWrites(writes, json);
   }
@@ -385,7 +416,10 @@ export class SqliteStore implements CheckpointStore {
     for (const m of w.outboxAdded.values()) write.upsertOutbox.run(m.id, json.outbox[i++]);
     i = 0;
     for (const p of w.progress) write.insertProgress.run(p.flow, p.index, json.progress[i++]);
+    i = 0;
+    for (const h of w.history) write.insertHistory.run(h.flow, h.index, json.history[i++]);
     for (const b of w.bundles) write.insertBundle.run(b.hash, b.name, b.version, b.text, b.installedAt);
+    for (const hash of w.bundlesRemoved) write.deleteBundle.run(hash);
     for (const [key, value] of w.meta) write.upsertMeta.run(key, value);
   }
 }
@@ -396,11 +430,22 @@ interface SerialisedWrites {
   events: string[];
   outbox: string[];
   progress: string[];
+  history: string[];
 }
 
 function stringifyAll(values: Iterable<unknown>): string[] {
   const result: string[] = [];
   for (const value of values) result.push(JSON.stringify(value));
+  return result;
+}
+
+/** Flow rows (`id, data`), a damaged one read as a placeholder that says so. */
+function readFlows(rows: unknown[]): FlowRecord[] {
+  const result: FlowRecord[] = new Array<FlowRecord>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as { id: string; data: string };
+    result[i] = readFlowRecord(row.id, row.data);
+  }
   return result;
 }
 

@@ -320,10 +320,7 @@ describe.concurrent('flowc run', () => {
     expect(run.stderr).toContain('--timeout "soon" is not a duration');
   });
 
-  // Fails until the runtime sends a flow whose own computation throws to the hospital: today XState returns an
-  // `error` snapshot, which the node keeps as `running` forever (reported with runtime/node.ts). Flip to `it`
-  // when fixed.
-  it.fails('exits 1 with the .flow location of a hospitalized flow', async () => {
+  it('exits 1 with the .flow location of a hospitalized flow', async () => {
     const run = await flowc([
       ...['run', VALUES, '--flow', 'Ratio', '--as', 'Alice', '--arg', 'a=1', '--arg', 'b=0'],
       ...['--timeout', '3s'],

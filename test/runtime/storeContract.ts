@@ -126,6 +126,7 @@ function json<T>(value: T): T {
 const ZERO: Record<FlowStatus, number> = {
   running: 0,
   waiting: 0,
+  paused: 0,
   done: 0,
   failed: 0,
   hospitalized: 0,
@@ -683,9 +684,12 @@ export function describeCheckpointStore(name: string, factory: StoreFactory): vo
         error: { message: 'boom' },
         hospital: {
           error: 'boom',
+          kind: 'transition',
           state: 'pay',
-          location: { line: 3, column: 5 },
+          location: { file: 'pay.flow', line: 3, column: 5, endLine: 3, endColumn: 9 },
           event: queuedEvent(7, 'f3', 2),
+          at: 5,
+          attempts: 1,
         },
       });
       const all = {
