@@ -36,7 +36,10 @@ describe(DOC, () => {
       mkdirSync(OUT, { recursive: true });
       const file = path.join(OUT, `example-${block.line}.ts`);
       const code = block.code
-        .replace(/from 'flows\/runtime\/node'/g, `from ${JSON.stringify(path.join(ROOT, 'runtime/node/index.ts'))}`)
+        .replace(
+          /from 'flows\/runtime\/node'/g,
+          `from ${JSON.stringify(path.join(ROOT, 'runtime/node/index.ts'))}`,
+        )
         .replace(/from 'flows\/runtime'/g, `from ${JSON.stringify(path.join(ROOT, 'runtime/index.ts'))}`);
       writeFileSync(file, `${code}\nexport {};\n`);
       const cwd = process.cwd();
