@@ -1,0 +1,391 @@
+/**
+ * The node's state and its unit of work. `NodeCore` holds everything a node keeps in memory (its configuration,
+ * the installed CorDapps, the event queue, the open batch, the observers) and the operations every other engine
+ * module builds on: reading and changing records within the batch, and the drain that group-commits a batch and
+ * then executes its effects. Internal: `FlowNode` holds one and delegates to it; the engine modules take it as
+ * their first argument. Its members are public only so those modules can reach them; it is not exported from
+ * `runtime/index.ts`.
+ */
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import type { LoadedCordapp } from '../cordapp.js';
+import { backoffDelay, errorMessage, isTransientError } from '../hospital.js';
+import type { Envelope, Transport, WireMessage } from '../messages.js';
+import type { FlowOutcome, NodeEvent, NodeHooks, NodeOptions } from '../node.js';
+import type { ProgressEvent } from '../progress.js';
+import {
+  emptyWriteSet,
+  isEmptyWriteSet,
+  type CheckpointStore,
+  type FlowRecord,
+  type HistoryRecord,
+  type ProgressRecord,
+  type QueuedEvent,
+  type SessionRecord,
+  type WriteSet,
+} from '../store.js';
+import { UpgradePlanner } from '../upgrades.js';
+import { NodeCrashed } from './errors.js';
+import { outcomeOf, TERMINAL } from './records.js';
+import { handleWire } from './sessions.js';
+import { processEvent } from './steps.js';
+import { armResend, armTimer } from './timers.js';
+
+/** How many times a commit refused with a busy or locked store is tried again before the node stops. */
+const COMMIT_ATTEMPTS = 20;
+
+export interface Batch {
+  writes: WriteSet;
+  /** Flows read or changed in this batch (changed ones are also in `writes.flows`). */
+  flows: Map<string, FlowRecord>;
+  sessions: Map<string, SessionRecord>;
+  /** Who waits to receive on a session, as changed in this batch (null: nobody any more). */
+  receiving: Map<string, string | null>;
+  steps: number;
+  /** Done after the commit, in order. */
+  after: (() => void)[];
+  acks: WireMessage[];
+  sends: Envelope[];
+  started: (() => void)[];
+}
+
+export function newBatch(): Batch {
+  return {
+    writes: emptyWriteSet(),
+    flows: new Map(),
+    sessions: new Map(),
+    receiving: new Map(),
+    steps: 0,
+    after: [],
+    acks: [],
+    sends: [],
+    started: [],
+  };
+}
+
+const defaultSchedule = (task: () => void): void => {
+  const g = globalThis as { setImmediate?: (fn: () => void) => void };
+  if (g.setImmediate) g.setImmediate(task);
+  else setTimeout(task, 0);
+};
+
+export class NodeCore {
+  readonly name: string;
+  readonly store: CheckpointStore;
+  readonly transport: Transport;
+  readonly clock: Clock;
+  readonly schedule: (task: () => void) => void;
+  readonly maxBatchSteps: number;
+  readonly newId: () => string;
+  readonly hooks: NodeHooks;
+  readonly resendAfterMs: number;
+  readonly cordapps = new Map<string, LoadedCordapp>();
+  queue: QueuedEvent[] = [];
+  inbound: WireMessage[] = [];
+  batch: Batch = newBatch();
+  nextEventId = 1;
+  commits = 0;
+  drainScheduled = false;
+  draining = false;
+  dead = false;
+  waiters = new Map<string, ((outcome: FlowOutcome) => void)[]>();
+  progressObservers = new Map<string, Set<(event: ProgressEvent) => void>>();
+  nodeObservers = new Set<(event: NodeEvent) => void>();
+  cancelTimer?: () => void;
+  timerAt?: number;
+  timersQueued = new Set<string>();
+  externalsRunning = new Set<string>();
+  /** Host calls whose promise has not settled yet (a backoff wait on the clock does not count). */
+  externalCalls = 0;
+  /** Flows whose stored checkpoint could not be read, as met so far (they are reported by `hospital()`). */
+  unreadable = new Set<string>();
+  resendTimer?: ReturnType<typeof setTimeout>;
+  readonly random: () => number;
+  readonly upgrades = new UpgradePlanner();
+  /** A commit the store refused as busy, waiting to be tried again: nothing else runs meanwhile. */
+  blocked = false;
+  /** Events held back after a transient failure of their step, by id: the attempts made so far. */
+  stepAttempts = new Map<number, number>();
+
+  constructor(options: NodeOptions) {
+    this.name = options.name;
+    this.store = options.store;
+    this.transport = options.transport;
+    this.clock = options.clock ?? systemClock;
+    this.schedule = options.schedule ?? defaultSchedule;
+    this.maxBatchSteps = Math.max(1, options.maxBatchSteps ?? 256);
+    this.newId = options.newId ?? (() => globalThis.crypto.randomUUID());
+    this.hooks = options.hooks ?? {};
+    this.resendAfterMs = options.resendAfterMs ?? 1000;
+    this.random = options.random ?? Math.random;
+  }
+
+  installed(): LoadedCordapp[] {
+    return [...this.cordapps.values()];
+  }
+
+  /** A flow as the batch sees it, without adding it to the batch (for reading only). */
+  flow(id: string): FlowRecord | undefined {
+    return this.batch.flows.get(id) ?? this.noteUnreadable(this.store.getFlow(id));
+  }
+
+  /** Settles when the flow ends; at once if it already has. */
+  waitFor(id: string): Promise<FlowOutcome> {
+    const flow = this.flow(id);
+    if (flow && TERMINAL.has(flow.status)) return Promise.resolve(outcomeOf(flow));
+    return new Promise((resolve) => {
+      let list = this.waiters.get(id);
+      if (!list) this.waiters.set(id, (list = []));
+      list.push(resolve);
+    });
+  }
+
+  /** Simulates a crash: everything in memory is dropped, nothing more is done; the store keeps what was committed. */
+  crash(): void {
+    this.dead = true;
+    this.cancelTimer?.();
+    if (this.resendTimer) clearTimeout(this.resendTimer);
+    this.queue = [];
+    this.inbound = [];
+    this.waiters.clear();
+    this.batch = newBatch();
+  }
+
+  alive(): void {
+    if (this.dead) throw new Error(`Node ${this.name} has stopped.`);
+  }
+
+  // ---- the drain ---------------------------------------------------------------------------------------------------
+
+  requestDrain(): void {
+    if (this.drainScheduled || this.dead) return;
+    this.drainScheduled = true;
+    this.schedule(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
+  }
+
+  /** Processes what is queued, up to `maxBatchSteps` steps, in one commit; then executes its effects. */
+  drain(): void {
+    if (this.dead || this.draining || this.blocked) return;
+    this.draining = true;
+    try {
+      const batch = this.batch;
+      while (batch.steps < this.maxBatchSteps) {
+        const message = this.inbound.shift();
+        if (message) {
+          handleWire(this, message);
+          continue;
+        }
+        const event = this.queue.shift();
+        if (!event) break;
+        processEvent(this, event);
+        batch.steps++;
+      }
+      this.commitBatch();
+    } catch (error) {
+      if (!(error instanceof NodeCrashed)) throw error;
+    } finally {
+      this.draining = false;
+    }
+    if (!this.dead && (this.queue.length || this.inbound.length)) this.requestDrain();
+  }
+
+  /** Commits the open batch now (used by calls that change state outside a drain). */
+  flushNow(): void {
+    if (this.draining || this.blocked) return;
+    this.draining = true;
+    try {
+      this.commitBatch();
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private commitBatch(): void {
+    const batch = this.batch;
+    this.batch = newBatch();
+    if (isEmptyWriteSet(batch.writes) && batch.after.length === 0 && batch.acks.length === 0) return;
+    if (!isEmptyWriteSet(batch.writes)) {
+      batch.writes.meta.set('nextEventId', String(this.nextEventId));
+      try {
+        this.store.commit(batch.writes);
+      } catch (error) {
+        // nothing of the batch was applied. A busy store: the same write set is committed again, later.
+        if (isTransientError(error)) {
+          this.retryCommit(batch, error, 1);
+          return;
+        }
+        // anything else: the node stops; reopened, it redoes the batch from what is committed
+        this.crash();
+        throw error;
+      }
+      this.afterCommit(batch);
+    } else this.execute(batch);
+  }
+
+  /** Tries a refused commit again after a bounded backoff; everything else waits meanwhile. */
+  private retryCommit(batch: Batch, error: unknown, attempt: number): void {
+    if (attempt >= COMMIT_ATTEMPTS) {
+      this.crash();
+      throw new Error(
+        `${this.name} stopped: its store stayed busy through ${COMMIT_ATTEMPTS} attempts to commit (${errorMessage(error)}).`,
+        { cause: error },
+      );
+    }
+    this.blocked = true;
+    const delay = Math.min(2000, backoffDelay(attempt - 1, 10, this.random));
+    setTimeout(() => {
+      if (this.dead) return;
+      try {
+        this.store.commit(batch.writes);
+      } catch (again) {
+        if (isTransientError(again)) return this.retryCommit(batch, again, attempt + 1);
+        this.crash();
+        throw again;
+      }
+      this.blocked = false;
+      try {
+        this.afterCommit(batch);
+      } catch (crash) {
+        if (!(crash instanceof NodeCrashed)) throw crash;
+        return;
+      }
+      this.requestDrain();
+    }, delay);
+  }
+
+  private afterCommit(batch: Batch): void {
+    this.commits++;
+    if (this.hooks.afterCommit?.(this.commits) === 'crash') {
+      this.crash();
+      throw new NodeCrashed(`${this.name} crashed after commit ${this.commits}`);
+    }
+    this.execute(batch);
+  }
+
+  /** What a commit lets happen: messages out, acknowledgements, external operations, deadlines, observers. */
+  private execute(batch: Batch): void {
+    for (const envelope of batch.sends) this.transport.send(envelope);
+    for (const ack of batch.acks) this.transport.send(ack);
+    if (batch.sends.length) armResend(this);
+    for (const task of batch.after) task();
+    for (const started of batch.started) started();
+    armTimer(this);
+    this.notify({ type: 'committed', commit: this.commits, steps: batch.steps });
+    if (this.hooks.afterExecute?.(this.commits) === 'crash') {
+      this.crash();
+      throw new NodeCrashed(`${this.name} crashed after executing commit ${this.commits}`);
+    }
+  }
+
+  // ---- records within the batch ------------------------------------------------------------------------------------
+
+  getFlow(id: string): FlowRecord | undefined {
+    let flow = this.batch.flows.get(id);
+    if (!flow) {
+      flow = this.noteUnreadable(this.store.getFlow(id));
+      if (flow) this.batch.flows.set(id, flow);
+    }
+    return flow;
+  }
+
+  noteUnreadable(flow: FlowRecord | undefined): FlowRecord | undefined {
+    if (flow?.unreadable !== undefined) this.unreadable.add(flow.id);
+    return flow;
+  }
+
+  putFlow(flow: FlowRecord): void {
+    flow.updatedAt = this.clock.now();
+    this.batch.flows.set(flow.id, flow);
+    this.batch.writes.flows.set(flow.id, flow);
+  }
+
+  getSession(id: string): SessionRecord | undefined {
+    let session = this.batch.sessions.get(id);
+    if (!session) {
+      session = this.store.getSession(id);
+      if (session) this.batch.sessions.set(id, session);
+    }
+    return session;
+  }
+
+  putSession(session: SessionRecord): void {
+    this.batch.sessions.set(session.id, session);
+    this.batch.writes.sessions.set(session.id, session);
+  }
+
+  sessionsOwnedBy(owner: string): SessionRecord[] {
+    const result = new Map<string, SessionRecord>();
+    for (const s of this.store.sessionsOf(owner)) result.set(s.id, this.getSession(s.id)!);
+    for (const s of this.batch.sessions.values()) if (s.owner === owner) result.set(s.id, s);
+    return [...result.values()];
+  }
+
+  receivingOn(session: string): FlowRecord | undefined {
+    const local = this.batch.receiving.get(session);
+    const id = local === undefined ? this.store.flowReceivingOn(session) : local;
+    if (!id) return undefined;
+    const flow = this.getFlow(id);
+    return flow?.status === 'waiting' && flow.wait?.type === 'flow.receive' && flow.wait.session === session
+      ? flow
+      : undefined;
+  }
+
+  /** Undoes `consume`: the event stays pending in the store (a paused or unreadable flow's, a step to retry). */
+  unconsume(event: QueuedEvent): void {
+    if (!this.batch.writes.eventsRemoved.delete(event.id)) this.batch.writes.eventsAdded.set(event.id, event);
+  }
+
+  enqueue(event: Omit<QueuedEvent, 'id'>): void {
+    const queued = { ...event, id: this.nextEventId++ } as QueuedEvent;
+    this.queue.push(queued);
+    this.batch.writes.eventsAdded.set(queued.id, queued);
+  }
+
+  consume(event: QueuedEvent): void {
+    if (!this.batch.writes.eventsAdded.delete(event.id)) this.batch.writes.eventsRemoved.add(event.id);
+  }
+
+  recordHistory(flow: FlowRecord, event: string, at: number, from: string, to: string, error?: string): void {
+    const record: HistoryRecord = { flow: flow.id, index: flow.historyCount ?? 0, event, at, from, to };
+    if (error !== undefined) record.error = error;
+    flow.historyCount = record.index + 1;
+    this.batch.writes.history.push(record);
+  }
+
+  // ---- observers ---------------------------------------------------------------------------------------------------
+
+  publishProgress(flow: FlowRecord, record: ProgressRecord): void {
+    // the flow and each ancestor: a subscriber to a flow sees its sub-flows' steps, nested
+    const path: string[] = [];
+    let depth = 0;
+    for (let f: FlowRecord | undefined = flow; f; f = f.parent ? this.store.getFlow(f.parent) : undefined) {
+      path.unshift(f.flow);
+      if (f !== flow) depth++;
+    }
+    const event: ProgressEvent = {
+      flowId: flow.id,
+      flow: flow.flow,
+      path,
+      depth,
+      step: record.step,
+      label: record.label,
+      at: record.at,
+    };
+    for (
+      let f: FlowRecord | undefined = flow, d = 0;
+      f;
+      f = f.parent ? this.store.getFlow(f.parent) : undefined, d++
+    ) {
+      const observers = this.progressObservers.get(f.id);
+      if (!observers) continue;
+      for (const observer of observers) observer({ ...event, depth: d });
+    }
+  }
+
+  notify(event: NodeEvent): void {
+    for (const observer of this.nodeObservers) observer(event);
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * What a step's emitted effects do: progress recorded, messages queued on sessions, and the suspensions that make
+ * a flow wait (a receive, a session to open, a sub-flow to call, an answer, an external operation, a deadline).
+ * Each becomes writes in the open batch or work to run after its commit, so a replay after a crash does the same.
+ */
+import type { FlowEventValue } from '../node.js';
+import type { FlowRecord, FlowWait, ProgressRecord } from '../store.js';
+import type { NodeCore } from './core.js';
+import { runExternal } from './externals.js';
+import { hospitalize } from './hospitalize.js';
+import { newFlowRecord } from './records.js';
+import { deliverNext, openSession, sendOnSession } from './sessions.js';
+
+/** Applies one emitted effect; returns the wait when it is a suspension's. */
+export function applyEffect(
+  core: NodeCore,
+  flow: FlowRecord,
+  effect: FlowEventValue,
+  at: number,
+  lastToken: number,
+): FlowWait | undefined {
+  const wait = (extra: Partial<FlowWait>): FlowWait => ({
+    type: effect.type,
+    token: lastToken + 1,
+    since: at,
+    ...extra,
+  });
+  switch (effect.type) {
+    case 'flow.progress': {
+      const record: ProgressRecord = {
+        flow: flow.id,
+        index: flow.progressCount++,
+        step: String(effect['step']),
+        label: String(effect['label'] ?? effect['step']),
+        at,
+      };
+      flow.step = record.step;
+      core.batch.writes.progress.push(record);
+      core.batch.after.push(() => core.publishProgress(flow, record));
+      return undefined;
+    }
+    case 'flow.send':
+      sendOnSession(core, flow, String(effect['session']), (session) => ({
+        kind: 'data',
+        session: session.peerSession,
+        seq: session.sendSeq,
+        messageType: String(effect['messageType']),
+        value: effect['value'],
+      }));
+      return undefined;
+    case 'flow.close': {
+      const session = core.getSession(String(effect['session']));
+      if (session && !session.closed) {
+        sendOnSession(core, flow, session.id, (s) => ({
+          kind: 'end',
+          session: s.peerSession,
+          seq: s.sendSeq,
+        }));
+        session.closed = true;
+        core.putSession(session);
+      }
+      return undefined;
+    }
+    case 'flow.receive': {
+      const w = wait({ session: String(effect['session']), messageType: String(effect['messageType']) });
+      if (typeof effect['timeoutMs'] === 'number') w.deadline = at + effect['timeoutMs'];
+      return w;
+    }
+    case 'flow.open':
+      return wait({ party: String(effect['party']) });
+    case 'flow.call':
+      return wait({
+        callee: String(effect['flow']),
+        calleeKind: String(effect['flowKind']),
+        args: effect['args'] as unknown[],
+      });
+    case 'flow.input': {
+      const w = wait({ messageType: String(effect['messageType']), prompt: String(effect['prompt']) });
+      if (typeof effect['timeoutMs'] === 'number') w.deadline = at + effect['timeoutMs'];
+      return w;
+    }
+    case 'flow.external': {
+      const w = wait({ fn: String(effect['fn']), args: effect['args'] as unknown[] });
+      if (typeof effect['retry'] === 'number') w.retry = effect['retry'];
+      if (typeof effect['backoffMs'] === 'number') w.backoffMs = effect['backoffMs'];
+      return w;
+    }
+    case 'flow.sleep':
+      return wait({
+        deadline: typeof effect['until'] === 'number' ? effect['until'] : at + Number(effect['durationMs']),
+      });
+    default:
+      return undefined;
+  }
+}
+
+/** What happens as a flow starts waiting: a session opened, a child started, a queued message delivered. */
+export function enterWait(core: NodeCore, flow: FlowRecord, wait: FlowWait): void {
+  const at = wait.since;
+  switch (wait.type) {
+    case 'flow.receive': {
+      core.batch.receiving.set(wait.session!, flow.id);
+      const session = core.getSession(wait.session!);
+      if (session) deliverNext(core, session, flow);
+      else
+        core.enqueue({
+          flow: flow.id,
+          token: wait.token,
+          event: {
+            type: 'session.error',
+            at,
+            session: wait.session,
+            error: { message: `There is no session ${wait.session}.` },
+          },
+        });
+      break;
+    }
+    case 'flow.open':
+      openSession(core, flow, wait.party!, wait, at);
+      break;
+    case 'flow.call':
+      startChild(core, flow, wait, at);
+      break;
+    case 'flow.external':
+      core.batch.after.push(() => runExternal(core, flow));
+      break;
+  }
+}
+
+function startChild(core: NodeCore, parent: FlowRecord, wait: FlowWait, at: number): void {
+  const cordapp = core.cordapps.get(parent.bundle)!;
+  const name = wait.callee!;
+  const loaded = cordapp.flows.get(name);
+  if (!loaded) {
+    hospitalize(
+      core,
+      parent,
+      'version',
+      `The flow "${name}" that ${parent.flow} calls is not in its CorDapp.`,
+      {},
+    );
+    return;
+  }
+  parent.seq++;
+  const id = `${parent.id}.${parent.seq}`;
+  wait.child = id;
+  core.putFlow(parent);
+  const inline = wait.calleeKind === 'inline';
+  const childRecord = newFlowRecord({
+    id,
+    root: parent.root,
+    parent: parent.id,
+    sessionOwner: inline ? parent.sessionOwner : id,
+    bundle: parent.bundle,
+    flow: name,
+    at,
+    ...trackingStep(core, parent, name),
+  });
+  core.putFlow(childRecord);
+  const args = wait.args ?? [];
+  const params = Object.fromEntries(loaded.manifest.params.map((p, i) => [p.name, args[i]]));
+  core.enqueue({ flow: id, event: { type: 'flow.start', at, params } });
+}
+
+/**
+ * The parent's progress record a sub-flow's tracker hangs under: the last one of the step declared to track it
+ * (`Offering "..." tracks Haggle`, Corda's child progress tracker), else the current step.
+ */
+function trackingStep(core: NodeCore, parent: FlowRecord, child: string): { parentProgress?: number } {
+  const declared = core.cordapps
+    .get(parent.bundle)
+    ?.flows.get(parent.flow)
+    ?.manifest.progress.find((p) => p.tracks === child)?.name;
+  if (declared !== undefined) {
+    const records = [
+      ...core.store.progressOf(parent.id),
+      ...core.batch.writes.progress.filter((r) => r.flow === parent.id),
+    ];
+    const last = records.filter((r) => r.step === declared).pop();
+    if (last) return { parentProgress: last.index };
+  }
+  return parent.progressCount > 0 ? { parentProgress: parent.progressCount - 1 } : {};
+}
