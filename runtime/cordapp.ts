@@ -5,6 +5,7 @@
  */
 import { assign, emit, type AnyStateMachine } from 'xstate';
 import { createFlowMachine, type Implementations } from './machine.js';
+import { stepContext } from './stepContext.js';
 import { runtimeHelpers } from './values.js';
 
 export interface ManifestFlow {
@@ -44,7 +45,7 @@ export interface ExternalFunction {
 export interface CordappModule {
   createImplementations(
     creators: { assign: typeof assign; emit: typeof emit },
-    rt: typeof runtimeHelpers,
+    rt: typeof runtimeHelpers & { context?: typeof stepContext },
   ): Record<string, Implementations>;
   external: Record<string, Record<string, ExternalFunction>>;
 }
@@ -133,7 +134,7 @@ function tagFailures(module: CordappModule): Record<string, Implementations> {
     };
   const implementations = module.createImplementations(
     { assign: tagging(assign) as unknown as typeof assign, emit: tagging(emit) as unknown as typeof emit },
-    runtimeHelpers,
+    { ...runtimeHelpers, context: stepContext },
   );
   for (const impl of Object.values(implementations)) {
     for (const [name, action] of Object.entries(impl.actions)) {

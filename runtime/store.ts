@@ -9,6 +9,9 @@
  * re-armed, and flows waiting for an external operation call it again.
  */
 
+import type { VaultQuery, VaultState } from './ledger/services.js';
+import type { SignedTransaction } from './ledger/types.js';
+
 export type FlowStatus = 'running' | 'waiting' | 'paused' | 'done' | 'failed' | 'hospitalized' | 'killed';
 
 export const FLOW_STATUSES: readonly FlowStatus[] = [
@@ -208,6 +211,10 @@ export interface WriteSet {
   bundles: InstalledBundle[];
   /** Hashes of bundles to remove. */
   bundlesRemoved: Set<string>;
+  /** The ledger: transactions recorded, vault states added or changed, a notary's committed inputs. */
+  transactions: Map<string, SignedTransaction>;
+  vault: Map<string, VaultState>;
+  notaryCommits: Map<string, string>;
   /** Node-level counters and settings (the next event id, ...). */
   meta: Map<string, string>;
 }
@@ -224,6 +231,9 @@ export function emptyWriteSet(): WriteSet {
     history: [],
     bundles: [],
     bundlesRemoved: new Set(),
+    transactions: new Map(),
+    vault: new Map(),
+    notaryCommits: new Map(),
     meta: new Map(),
   };
 }
@@ -240,6 +250,9 @@ export function isEmptyWriteSet(w: WriteSet): boolean {
     w.history.length === 0 &&
     w.bundles.length === 0 &&
     w.bundlesRemoved.size === 0 &&
+    w.transactions.size === 0 &&
+    w.vault.size === 0 &&
+    w.notaryCommits.size === 0 &&
     w.meta.size === 0
   );
 }
@@ -284,6 +297,14 @@ export interface CheckpointStore {
   /** Sub-flows of a flow, in creation order. */
   childrenOf(flow: string): FlowRecord[];
   bundles(): InstalledBundle[];
+  getTransaction(id: string): SignedTransaction | undefined;
+  getVaultState(ref: string): VaultState | undefined;
+  /** Vault states by contract (unconsumed unless `consumed`), oldest first, filtered by `where` on their data. */
+  queryVault(query: VaultQuery): VaultState[];
+  /** The states a flow holds soft locks on. */
+  lockedBy(flow: string): VaultState[];
+  /** On a notary: the transaction that consumed a state. */
+  notaryCommit(ref: string): string | undefined;
   getMeta(key: string): string | undefined;
   commit(writes: WriteSet): void;
   close(): void;
@@ -311,6 +332,40 @@ export class MemoryStore implements CheckpointStore {
   failNextCommit?: Error;
 
   private readonly history = new Map<string, string[]>();
+  private readonly txs = new Map<string, string>();
+  private readonly vaultStates = new Map<string, string>();
+  private readonly commits = new Map<string, string>();
+
+  getTransaction(id: string): SignedTransaction | undefined {
+    const text = this.txs.get(id);
+    return text === undefined ? undefined : (JSON.parse(text) as SignedTransaction);
+  }
+
+  getVaultState(ref: string): VaultState | undefined {
+    const text = this.vaultStates.get(ref);
+    return text === undefined ? undefined : (JSON.parse(text) as VaultState);
+  }
+
+  queryVault(query: VaultQuery): VaultState[] {
+    const result: VaultState[] = [];
+    for (const text of this.vaultStates.values()) {
+      const state = JSON.parse(text) as VaultState;
+      if (!matchesVaultQuery(state, query)) continue;
+      result.push(state);
+      if (query.limit !== undefined && result.length >= query.limit) break;
+    }
+    return result;
+  }
+
+  lockedBy(flow: string): VaultState[] {
+    return [...this.vaultStates.values()]
+      .map((t) => JSON.parse(t) as VaultState)
+      .filter((s) => s.lockedBy === flow);
+  }
+
+  notaryCommit(ref: string): string | undefined {
+    return this.commits.get(ref);
+  }
 
   getFlow(id: string): FlowRecord | undefined {
     const text = this.flows.get(id);
@@ -434,6 +489,8 @@ export class MemoryStore implements CheckpointStore {
     const outbox = [...writes.outboxAdded.values()].map((m) => [m.id, JSON.stringify(m)] as const);
     const progress = writes.progress.map((p) => [p.flow, p.index, JSON.stringify(p)] as const);
     const history = writes.history.map((h) => [h.flow, JSON.stringify(h)] as const);
+    const txs = [...writes.transactions.values()].map((t) => [t.id, JSON.stringify(t)] as const);
+    const vault = [...writes.vault.values()].map((v) => [v.ref, JSON.stringify(v)] as const);
     // a flow's progress record is written once, at its index (the SQLite store's primary key)
     const added = new Set<string>();
     for (const [flow, index] of progress) {
@@ -465,6 +522,9 @@ export class MemoryStore implements CheckpointStore {
       const i = this.installed.findIndex((b) => b.hash === hash);
       if (i >= 0) this.installed.splice(i, 1);
     }
+    for (const [id, text] of txs) this.txs.set(id, text);
+    for (const [ref, text] of vault) this.vaultStates.set(ref, text);
+    for (const [ref, tx] of writes.notaryCommits) this.commits.set(ref, tx);
     for (const [key, value] of writes.meta) this.meta.set(key, value);
   }
 
@@ -515,4 +575,15 @@ export function readFlowRecord(id: string, text: string, columns: Partial<FlowRe
       unreadable: `The checkpoint of flow ${id} cannot be read: ${(error as Error).message}`,
     };
   }
+}
+
+/** Whether a vault state answers a query (the stores share it: SQLite selects by contract and consumption first). */
+export function matchesVaultQuery(state: VaultState, query: VaultQuery): boolean {
+  if (query.contract !== undefined && state.state.contract !== query.contract) return false;
+  if (!query.consumed && state.consumedBy !== undefined) return false;
+  if (query.where) {
+    for (const [field, value] of Object.entries(query.where))
+      if (JSON.stringify(state.state.data[field]) !== JSON.stringify(value)) return false;
+  }
+  return true;
 }

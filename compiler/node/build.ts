@@ -23,7 +23,16 @@ import {
   type FileCheckResult,
   type FileDiagnostic,
 } from '../../language/index.js';
-import { InputError, isHostSpecifier, readSource, toPosix, workspaceFor } from '../../language/node/files.js';
+import {
+  InputError,
+  isHostSpecifier,
+  libraryFiles,
+  readSource,
+  toPosix,
+  workspaceFor,
+} from '../../language/node/files.js';
+import { libraryDir } from '../../language/node/tsHostModules.js';
+import { LIBRARY_SPECIFIER } from '../../language/index.js';
 import type { Type } from '../../language/types.js';
 import { typeToString } from '../../language/types.js';
 import type { FlowIR } from '../ir.js';
@@ -138,11 +147,22 @@ export async function buildCordapp(dir: string, options: BuildOptions = {}): Pro
   }
   const relative = (file: string): string => toPosix(path.relative(sourceDir, file));
 
-  const flows = time('lower', () =>
-    results.flatMap((r) =>
+  // a CorDapp that imports the flow library carries the library's flows in its bundle: its nodes run them
+  const library = await libraryResults(results);
+  const flows = time('lower', () => [
+    ...results.flatMap((r) =>
       lowerFile(r, relative(r.path)).map((ir) => ({ ir, fileDir: path.dirname(r.path) })),
     ),
+    ...library.flatMap((r) => lowerFile(r, r.path).map((ir) => ({ ir, fileDir: libraryDir() }))),
+  ]);
+  const own = new Set(
+    flows.filter((f) => !f.ir.file.startsWith(`${LIBRARY_SPECIFIER}/`)).map((f) => f.ir.name),
   );
+  const clash = flows.find((f) => f.ir.file.startsWith(`${LIBRARY_SPECIFIER}/`) && own.has(f.ir.name));
+  if (clash)
+    throw new InputError(
+      `the flow ${clash.ir.name} is declared both in the CorDapp and in the flow library (${clash.ir.file}): rename the CorDapp's`,
+    );
   const withMachines = time('machines', () =>
     flows.map((f) => ({ ...f, machine: generateMachine(f.ir) as MachineArtifact })),
   );
@@ -154,7 +174,7 @@ export async function buildCordapp(dir: string, options: BuildOptions = {}): Pro
     sourceDir,
     flows: withMachines,
     types: collectTypes(
-      results,
+      [...results, ...library],
       flows.map((f) => f.ir),
     ),
   };
@@ -176,9 +196,10 @@ export async function buildCordapp(dir: string, options: BuildOptions = {}): Pro
     files['flows.d.ts'] = flowsDts;
     files['protocol.json'] = canonicalJson(
       Object.fromEntries(
-        results.flatMap((r) =>
-          extractPrograms(r.document, r.typeInfo, relative(r.path)).map((p) => [p.flow, p]),
-        ),
+        [
+          ...results.map((r) => ({ r, file: relative(r.path) })),
+          ...library.map((r) => ({ r, file: r.path })),
+        ].flatMap(({ r, file }) => extractPrograms(r.document, r.typeInfo, file).map((p) => [p.flow, p])),
       ),
     );
     // the record and enum definitions the runtime checks parameters, messages and answers against
@@ -195,9 +216,21 @@ export async function buildCordapp(dir: string, options: BuildOptions = {}): Pro
     const responderOf = new Map(irs.filter((f) => f.respondsTo).map((f) => [f.respondsTo!, f.name]));
     const sourceHashes: Record<string, string> = {};
     for (const source of sources) sourceHashes[relative(source.path)] = sha256(source.text);
+    for (const result of library) {
+      sourceHashes[result.path] = sha256(workspaceText(result));
+      for (const item of result.document.items) {
+        if (item.kind !== 'ImportDecl' || !isHostSpecifier(item.source)) continue;
+        const file = path.resolve(libraryDir(), item.source);
+        if (existsSync(file))
+          sourceHashes[`${LIBRARY_SPECIFIER}/${item.source.replace(/^\.\//, '')}`] = sha256(
+            readFileSync(file),
+          );
+      }
+    }
     for (const result of results) {
       for (const item of result.document.items) {
         if (item.kind !== 'ImportDecl' || !isHostSpecifier(item.source)) continue;
+        if (item.source.startsWith(`${LIBRARY_SPECIFIER}/`)) continue; // hashed with the library's sources
         const file = path.resolve(path.dirname(result.path), item.source);
         if (existsSync(file)) sourceHashes[relative(file)] = sha256(readFileSync(file));
       }
@@ -260,6 +293,28 @@ function typeDefinition(type: Type): TypeDefinition {
   if (type.kind === 'record')
     return { kind: 'record', fields: type.fields.map((f) => ({ name: f.name, type: typeToString(f.type) })) };
   return { kind: 'opaque' };
+}
+
+/** The flow library's files, checked, when a file of the CorDapp imports it; a library with errors is refused. */
+async function libraryResults(results: readonly FileCheckResult[]): Promise<FileCheckResult[]> {
+  const imports = results.some((r) =>
+    r.document.items.some((i) => i.kind === 'ImportDecl' && i.source === LIBRARY_SPECIFIER),
+  );
+  if (!imports) return [];
+  const workspace = await workspaceFor(libraryFiles());
+  const checked = workspace.check();
+  const error = checked
+    .flatMap((r) => r.diagnostics.map((d) => ({ ...d, file: r.path })))
+    .find((d) => d.severity === 'error');
+  if (error)
+    throw new InputError(
+      `the flow library does not check: ${error.file}:${error.range.line}:${error.range.column}: ${error.message}`,
+    );
+  return checked;
+}
+
+function workspaceText(result: FileCheckResult): string {
+  return libraryFiles().find((f) => f.path === result.path)?.text ?? '';
 }
 
 function sortKeys(files: Record<string, string>): Record<string, string> {

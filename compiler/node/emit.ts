@@ -7,6 +7,8 @@
  * functions flows await (`external`) and one `startX(client, params)` per `@startable` flow.
  */
 import path from 'node:path';
+import { LIBRARY_SPECIFIER } from '../../language/index.js';
+import { libraryDir } from '../../language/node/tsHostModules.js';
 import { build } from 'esbuild';
 import {
   IndentationText,
@@ -46,7 +48,11 @@ function quoted(text: string): string {
 
 /** The host module import path relative to the CorDapp directory, always `./`-prefixed and POSIX. */
 function modulePath(sourceDir: string, fileDir: string, specifier: string): string {
-  const relative = path.relative(sourceDir, path.resolve(fileDir, specifier)).split(path.sep).join('/');
+  // "flows:std/NAME.ts" names a host module of the flow library
+  const file = specifier.startsWith(`${LIBRARY_SPECIFIER}/`)
+    ? path.join(libraryDir(), specifier.slice(LIBRARY_SPECIFIER.length + 1))
+    : path.resolve(fileDir, specifier);
+  const relative = path.relative(sourceDir, file).split(path.sep).join('/');
   return relative.startsWith('.') ? relative : `./${relative}`;
 }
 
@@ -94,7 +100,7 @@ export function implementationsSource(input: EmitInput): string {
   });
   statements.push({
     kind: StructureKind.Function,
-    name: 'ctx',
+    name: 'baseContext',
     parameters: [{ name: 'c', type: 'Context' }],
     statements: 'return { flowId: c.$flowId, me: c.$me };',
   });
@@ -114,7 +120,9 @@ export function implementationsSource(input: EmitInput): string {
     '',
     "/** The actions and guards of every flow's machine, by flow name. */",
     'export function createImplementations(x: XStateActions, rt: any) {',
-    `${pad(1)}void rt;`,
+    `${pad(1)}// the runtime gives host functions their context (with the node's ledger services) when it has one`,
+    `${pad(1)}const ctx = (c: Context) => (rt && rt.context ? rt.context(c) : baseContext(c));`,
+    `${pad(1)}void ctx;`,
     `${pad(1)}return {`,
   ];
   for (const { ir, machine, fileDir } of input.flows) {

@@ -90,8 +90,12 @@ export async function workspaceFor(sources: readonly SourceFile[]): Promise<Work
   };
   const workspace = new Workspace(host);
   const parsed = sources.map((source) => workspace.setFile(source.path, source.text));
+  // the flow library imports host modules of its own
   const importsHost = parsed.some((file) =>
-    file.document.items.some((item) => item.kind === 'ImportDecl' && isHostSpecifier(item.source)),
+    file.document.items.some(
+      (item) =>
+        item.kind === 'ImportDecl' && (isHostSpecifier(item.source) || item.source === LIBRARY_SPECIFIER),
+    ),
   );
   if (importsHost) host.hostModules = await tsHostModules();
   return workspace;

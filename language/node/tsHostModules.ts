@@ -29,7 +29,9 @@ import {
   type TypeAliasDeclaration,
   type TypeNode,
 } from 'ts-morph';
+import { LIBRARY_SPECIFIER } from '../checker/program.js';
 import type { HostFunction, HostModule, HostModuleResult, HostModules } from '../hostModules.js';
+import { packageRoot } from './process.js';
 import {
   PRIMITIVE_TYPE_NAMES,
   T,
@@ -127,8 +129,17 @@ export function createTsHostModules(options: TsHostModulesOptions = {}): HostMod
   return {
     load(fromFile, specifier) {
       try {
-        const fromDir = path.dirname(path.resolve(baseDir, fromFile));
-        const candidates = candidatePaths(path.resolve(fromDir, specifier));
+        // the flow library's files are named "flows:std/NAME.flow"; their host modules are beside them
+        const fromDir = fromFile.startsWith(`${LIBRARY_SPECIFIER}/`)
+          ? libraryDir()
+          : path.dirname(path.resolve(baseDir, fromFile));
+        // "flows:std/NAME.ts": a host module of the flow library (its transaction and cash functions)
+        const library = specifier.startsWith(`${LIBRARY_SPECIFIER}/`);
+        const candidates = candidatePaths(
+          library
+            ? path.join(libraryDir(), specifier.slice(LIBRARY_SPECIFIER.length + 1))
+            : path.resolve(fromDir, specifier),
+        );
         for (const candidate of candidates) {
           const stamp = fileStamp(candidate);
           if (stamp !== undefined) return loadResolved(specifier, candidate, stamp);
@@ -143,6 +154,11 @@ export function createTsHostModules(options: TsHostModulesOptions = {}): HostMod
       }
     },
   };
+}
+
+/** Where the flow library's `.flow` files and their host modules live. */
+export function libraryDir(): string {
+  return path.join(packageRoot(), 'runtime', 'library');
 }
 
 /** The files a specifier may name: itself if it has a TypeScript extension, else with `.ts` (or `.js` → `.ts`). */

@@ -3,6 +3,8 @@
  * required), then evaluate its `flows.js` and build the machines. A bundle that fails verification is refused
  * with every problem named, and nothing is installed.
  */
+// the ledger's cryptography, for the flows these bundles run
+import './crypto.js';
 import { verifyBundle } from '../../compiler/node/bundle.js';
 import { buildCordapp } from '../../compiler/node/build.js';
 import { CordappError, loadCordapp, type CordappModule, type LoadedCordapp } from '../cordapp.js';

@@ -10,3 +10,4 @@ export {
   type SqliteStoreOptions,
 } from './sqliteStore.js';
 export { buildAndLoadCordapp, readCordapp, type ReadBundleOptions } from './bundles.js';
+export { nodeLedgerCrypto } from './crypto.js';

@@ -16,8 +16,11 @@
  * records how many were applied. A database written by a newer version of Flows is refused.
  */
 import Database from 'better-sqlite3';
+import type { VaultQuery, VaultState } from '../ledger/services.js';
+import type { SignedTransaction } from '../ledger/types.js';
 import {
   isEmptyWriteSet,
+  matchesVaultQuery,
   readFlowRecord,
   zeroCounts,
   type CheckpointStore,
@@ -117,6 +120,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_pending_init ON sessions (id) WHERE owner IS NULL;
     `,
   },
+  {
+    version: 4,
+    description: "the ledger: transactions, the vault with its soft locks, and a notary's committed inputs",
+    sql: `
+      CREATE TABLE transactions (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+      CREATE TABLE vault (
+        ref TEXT PRIMARY KEY,
+        contract TEXT NOT NULL,
+        consumed_by TEXT,
+        locked_by TEXT,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX vault_unconsumed ON vault (contract) WHERE consumed_by IS NULL;
+      CREATE INDEX vault_locks ON vault (locked_by) WHERE locked_by IS NOT NULL;
+      CREATE TABLE notary_commits (ref TEXT PRIMARY KEY, tx TEXT NOT NULL) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */
@@ -152,6 +172,14 @@ export const QUERIES = {
   childrenOf: 'SELECT id, data FROM flows WHERE parent = ? ORDER BY created_at, id',
   bundles: 'SELECT hash, name, version, text, installed_at AS installedAt FROM bundles ORDER BY rowid',
   getMeta: 'SELECT value FROM meta WHERE key = ?',
+  getTransaction: 'SELECT data FROM transactions WHERE id = ?',
+  getVaultState: 'SELECT data FROM vault WHERE ref = ?',
+  vaultUnconsumed:
+    'SELECT data FROM vault INDEXED BY vault_unconsumed WHERE contract = ? AND consumed_by IS NULL ORDER BY rowid',
+  vaultByContract: 'SELECT data FROM vault WHERE contract = ? ORDER BY rowid',
+  vaultAll: 'SELECT data FROM vault ORDER BY rowid',
+  lockedBy: 'SELECT data FROM vault INDEXED BY vault_locks WHERE locked_by = ? ORDER BY rowid',
+  notaryCommit: 'SELECT tx FROM notary_commits WHERE ref = ?',
 } as const;
 
 const WRITES = {
@@ -177,6 +205,11 @@ const WRITES = {
   insertBundle:
     'INSERT INTO bundles (hash, name, version, text, installed_at) VALUES (?, ?, ?, ?, ?) ' +
     'ON CONFLICT (hash) DO NOTHING',
+  upsertTransaction: 'INSERT OR IGNORE INTO transactions (id, data) VALUES (?, ?)',
+  upsertVault:
+    'INSERT INTO vault (ref, contract, consumed_by, locked_by, data) VALUES (?, ?, ?, ?, ?) ' +
+    'ON CONFLICT (ref) DO UPDATE SET consumed_by = excluded.consumed_by, locked_by = excluded.locked_by, data = excluded.data',
+  insertNotaryCommit: 'INSERT OR IGNORE INTO notary_commits (ref, tx) VALUES (?, ?)',
   upsertMeta:
     'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
 } as const;
@@ -276,6 +309,16 @@ export class SqliteStore implements CheckpointStore {
     this.read.progressOf.pluck();
 
     this.read.getMeta.pluck();
+    for (const key of [
+      'getTransaction',
+      'getVaultState',
+      'vaultUnconsumed',
+      'vaultByContract',
+      'vaultAll',
+      'lockedBy',
+      'notaryCommit',
+    ] as const)
+      this.read[key].pluck();
     // BEGIN IMMEDIATE: the write lock is taken (waiting up to the busy timeout) before the first statement, so a
     // commit never fails on a snapshot another connection made stale
     this.applyWrites = this.db.transaction((w: WriteSet, json: SerialisedWrites) =>
@@ -365,6 +408,41 @@ export class SqliteStore implements CheckpointStore {
     return this.read.bundles.all() as InstalledBundle[];
   }
 
+  getTransaction(id: string): SignedTransaction | undefined {
+    const text = this.read.getTransaction.get(id) as string | undefined;
+    return text === undefined ? undefined : (JSON.parse(text) as SignedTransaction);
+  }
+
+  getVaultState(ref: string): VaultState | undefined {
+    const text = this.read.getVaultState.get(ref) as string | undefined;
+    return text === undefined ? undefined : (JSON.parse(text) as VaultState);
+  }
+
+  queryVault(query: VaultQuery): VaultState[] {
+    const rows =
+      query.contract === undefined
+        ? this.read.vaultAll.all()
+        : query.consumed
+          ? this.read.vaultByContract.all(query.contract)
+          : this.read.vaultUnconsumed.all(query.contract);
+    const result: VaultState[] = [];
+    for (const row of rows) {
+      const state = JSON.parse(row as string) as VaultState;
+      if (!matchesVaultQuery(state, query)) continue;
+      result.push(state);
+      if (query.limit !== undefined && result.length >= query.limit) break;
+    }
+    return result;
+  }
+
+  lockedBy(flow: string): VaultState[] {
+    return parseAll<VaultState>(this.read.lockedBy.all(flow));
+  }
+
+  notaryCommit(ref: string): string | undefined {
+    return this.read.notaryCommit.get(ref) as string | undefined;
+  }
+
   getMeta(key: string): string | undefined {
     return this.read.getMeta.get(key) as string | undefined;
   }
@@ -380,6 +458,8 @@ export class SqliteStore implements CheckpointStore {
       outbox: stringifyAll(writes.outboxAdded.values()),
       progress: stringifyAll(writes.progress),
       history: stringifyAll(writes.history),
+      transactions: stringifyAll(writes.transactions.values()),
+      vault: stringifyAll(writes.vault.values()),
     };
     this.applyWrites(writes, json);
   }
@@ -420,6 +500,18 @@ export class SqliteStore implements CheckpointStore {
     for (const h of w.history) write.insertHistory.run(h.flow, h.index, json.history[i++]);
     for (const b of w.bundles) write.insertBundle.run(b.hash, b.name, b.version, b.text, b.installedAt);
     for (const hash of w.bundlesRemoved) write.deleteBundle.run(hash);
+    i = 0;
+    for (const t of w.transactions.values()) write.upsertTransaction.run(t.id, json.transactions[i++]);
+    i = 0;
+    for (const v of w.vault.values())
+      write.upsertVault.run(
+        v.ref,
+        v.state.contract,
+        v.consumedBy ?? null,
+        v.lockedBy ?? null,
+        json.vault[i++],
+      );
+    for (const [ref, tx] of w.notaryCommits) write.insertNotaryCommit.run(ref, tx);
     for (const [key, value] of w.meta) write.upsertMeta.run(key, value);
   }
 }
@@ -431,6 +523,8 @@ interface SerialisedWrites {
   outbox: string[];
   progress: string[];
   history: string[];
+  transactions: string[];
+  vault: string[];
 }
 
 function stringifyAll(values: Iterable<unknown>): string[] {
