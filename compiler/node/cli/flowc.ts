@@ -147,6 +147,14 @@ Example: flowc run test/runtime/cordapps/pingpong --flow Ping --as Alice --arg p
     });
 
   program
+    .command('lsp')
+    .description('run the language server (Language Server Protocol) for editors')
+    .option('--stdio', 'talk over standard input and output (the only transport)')
+    .action(async (options: { stdio?: boolean }) => {
+      process.exitCode = await (await import('./lsp.js')).lspCommand(options);
+    });
+
+  program
     .command('keygen')
     .description('create an Ed25519 key pair for signing bundles: NAME.key and NAME.pub')
     .requiredOption('-o, --out <name>', 'path and base name of the key files')
