@@ -5,6 +5,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ts } from 'ts-morph';
+import { LIBRARY_SPECIFIER } from '../../checker/program.js';
+import { onDisk } from './paths.js';
 import type { FileRange } from '../../services/types.js';
 
 export interface HostDeclaration {
@@ -16,7 +18,10 @@ const TS_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx'];
 
 /** The files a specifier may name, as the checker resolves them (see `tsHostModules.ts`). */
 export function hostModuleFile(fromFile: string, specifier: string): string | undefined {
-  const resolved = path.resolve(path.dirname(path.resolve(fromFile)), specifier);
+  const fromDir = path.dirname(path.resolve(onDisk(fromFile)));
+  const resolved = specifier.startsWith(`${LIBRARY_SPECIFIER}/`)
+    ? onDisk(specifier)
+    : path.resolve(fromDir, specifier);
   const extension = path.extname(resolved);
   const candidates = TS_EXTENSIONS.includes(extension)
     ? [resolved]

@@ -12,6 +12,7 @@ import { indexFile, type FileIndex } from '../../services/occurrences.js';
 import type { ImportCandidate } from '../../services/codeActions.js';
 import { isHostSpecifier, libraryFiles } from '../files.js';
 import type { HostSource } from './hostSource.js';
+import { toPosix } from './paths.js';
 
 export type ExportKind = 'function' | 'type' | 'message' | 'enum' | 'flow';
 
@@ -225,8 +226,4 @@ function readText(file: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function toPosix(file: string): string {
-  return file.split(path.sep).join('/');
 }

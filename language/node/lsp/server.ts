@@ -40,7 +40,9 @@ import {
   type FileRange,
 } from '../../services/index.js';
 import { DiagnosticsScheduler } from './diagnostics.js';
-import { Project, toPosix } from './project.js';
+import { onDisk } from './paths.js';
+import { Project } from './project.js';
+import { toPosix } from './paths.js';
 
 export interface ServerOptions {
   /** Milliseconds between a change and its diagnostics (default 10; `initializationOptions.diagnosticDelay`). */
@@ -53,7 +55,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const uris = new Map<string, string>();
 
   const pathOf = (uri: string): string => (uri.startsWith('file:') ? toPosix(fileURLToPath(uri)) : uri);
-  const uriOf = (file: string): string => uris.get(file) ?? pathToFileURL(file).href;
+  const uriOf = (file: string): string => uris.get(file) ?? pathToFileURL(onDisk(file)).href;
   const location = (place: FileRange): Location => ({ uri: uriOf(place.file), range: place.range });
 
   let scheduler: DiagnosticsScheduler | undefined;
