@@ -263,7 +263,9 @@ export function complete(
         /^\s*(let|var)\s+\w+\s*:\s*\w*$/.test(prefix)));
   if (typePosition) return sorted(typeItems(names));
   if (!flow || offset <= flow.body.loc.offset) {
-    if (container && container.kind !== 'FlowDecl') return [];
+    // the first word of a line outside messages and enums (whose lines start with field and member names)
+    if (container?.kind === 'MessageDecl' || container?.kind === 'EnumDecl' || !/^\s*\w*$/.test(prefix))
+      return [];
     return sorted(TOP_LEVEL_KEYWORDS.map((k) => item(k, CompletionKind.Keyword, 2)));
   }
 
