@@ -40,6 +40,8 @@ export interface Transport {
   send(message: WireMessage): void;
   /** Whether a party of this name can be reached at all. */
   knows(party: string): boolean;
+  /** A party's ledger public key (SPKI, base64), from the network map. */
+  keyOf?(party: string): string | undefined;
 }
 
 /** The responder's id for a session the initiator calls `initiatorSession`. */

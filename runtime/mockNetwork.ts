@@ -179,6 +179,7 @@ export class MockNetwork {
     const transport: Transport = {
       send: (message) => this.send(message),
       knows: (party) => this.nodes.has(party) || this.options.nodes.includes(party),
+      keyOf: (party) => this.nodes.get(party)?.publicKey,
     };
     const hooks = this.options.hooks?.(name);
     const node = await FlowNode.open({

@@ -15,6 +15,7 @@
  * operations, timers, upgrades, and the users' and the owner's requests), so each part can be read on its own.
  * The engine imports only types from here, never values, so the two do not depend on each other at run time.
  */
+import { nodeKeys } from './engine/ledger.js';
 import type { Clock } from './clock.js';
 import type { LoadedCordapp } from './cordapp.js';
 import { NodeCore } from './engine/core.js';
@@ -154,11 +155,18 @@ export class FlowNode {
       Number(options.store.getMeta('nextEventId') ?? 1),
       ...core.queue.map((e) => e.id + 1),
     );
+    // the node's ledger identity, made and kept before anything else happens
+    if (nodeKeys(core) && !options.store.getMeta('ledger.keys')) core.flushNow();
     for (const flow of options.store.listFlows({ waiting: 'flow.external' })) runExternal(core, flow);
     resend(core);
     armTimer(core);
     if (core.queue.length) core.requestDrain();
     return node;
+  }
+
+  /** The node's ledger public key (SPKI, base64), when it has ledger cryptography. */
+  get publicKey(): string | undefined {
+    return nodeKeys(this.core)?.publicKey;
   }
 
   // ---- CorDapps --------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
  * their first argument. Its members are public only so those modules can reach them; it is not exported from
  * `runtime/index.ts`.
  */
+import type { KeyPair } from '../ledger/crypto.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import type { LoadedCordapp } from '../cordapp.js';
@@ -106,6 +107,8 @@ export class NodeCore {
   blocked = false;
   /** Events held back after a transient failure of their step, by id: the attempts made so far. */
   stepAttempts = new Map<number, number>();
+  /** The node's ledger key pair, once read or made (`engine/ledger.ts`). */
+  keys?: KeyPair;
 
   constructor(options: NodeOptions) {
     this.name = options.name;
@@ -342,6 +345,20 @@ export class NodeCore {
     const queued = { ...event, id: this.nextEventId++ } as QueuedEvent;
     this.queue.push(queued);
     this.batch.writes.eventsAdded.set(queued.id, queued);
+  }
+
+  /**
+   * Queues the event that answers a waiting flow's current wait, and marks the flow `running` until the event is
+   * processed: nothing else (a message, a timer, an answer) may be taken for that wait meanwhile, or it would be
+   * consumed and then dropped as an answer to an earlier wait.
+   */
+  answer(flow: FlowRecord, event: QueuedEvent['event']): void {
+    const wait = flow.wait!;
+    this.enqueue({ flow: flow.id, token: wait.token, event });
+    if (flow.status === 'waiting') {
+      flow.status = 'running';
+      this.putFlow(flow);
+    }
   }
 
   consume(event: QueuedEvent): void {

@@ -166,10 +166,6 @@ export function answerInput(core: NodeCore, flowId: string, value: unknown): voi
   const problem = valueProblem(value, type, cordapp.types);
   if (problem)
     throw new FlowRequestError(`The answer to "${wait.prompt ?? ''}" must be a ${type}: ${problem}.`);
-  core.enqueue({
-    flow: flowId,
-    token: wait.token,
-    event: { type: 'input.answered', at: core.clock.now(), value },
-  });
+  core.answer(core.getFlow(flowId)!, { type: 'input.answered', at: core.clock.now(), value });
   core.requestDrain();
 }

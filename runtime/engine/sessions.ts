@@ -236,15 +236,11 @@ export function deliverNext(core: NodeCore, session: SessionRecord, flow: FlowRe
   const at = core.clock.now();
   if (!next || next.seq !== session.recvSeq) {
     if (session.peerEnded && session.inbox.length === 0) {
-      core.enqueue({
-        flow: flow.id,
-        token: wait.token,
-        event: {
-          type: 'session.error',
-          at,
-          session: session.id,
-          error: { message: `${session.peer} ended the session; no ${wait.messageType} will come.` },
-        },
+      core.answer(flow, {
+        type: 'session.error',
+        at,
+        session: session.id,
+        error: { message: `${session.peer} ended the session; no ${wait.messageType} will come.` },
       });
       core.batch.receiving.set(session.id, null);
     }
@@ -288,5 +284,5 @@ export function deliverNext(core: NodeCore, session: SessionRecord, flow: FlowRe
       error: { message: `${session.peer} ended the session; no ${wait.messageType} will come.` },
     };
   }
-  core.enqueue({ flow: flow.id, token: wait.token, event });
+  core.answer(flow, event);
 }

@@ -4,6 +4,9 @@
  * flow waits, finishes, or fails). Everything lands in the open batch: nothing here touches the store or the
  * network directly.
  */
+import type { LedgerServices } from '../ledger/services.js';
+import { withStepServices } from '../stepContext.js';
+import { ledgerServices, releaseLocks } from './ledger.js';
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { failedState, type LoadedFlow } from '../cordapp.js';
 import { backoffDelay, errorMessage, isTransientError, TRANSIENT_ATTEMPTS } from '../hospital.js';
@@ -52,14 +55,24 @@ export function processEvent(core: NodeCore, queued: QueuedEvent): void {
   let actions: readonly { type: string; params?: unknown }[];
   let state = 'start';
   let previous: AnyMachineSnapshot | undefined;
+  // host functions reach the node's ledger through their context, for this step only
+  let ledger: LedgerServices | undefined;
+  const services = {
+    get ledger(): LedgerServices {
+      return (ledger ??= ledgerServices(core, flow));
+    },
+  };
   try {
     if (queued.event.type === 'flow.start') {
       const input = { flowId: flow.id, me: core.name, params: queued.event['params'], at };
-      [next, actions] = initialTransition(machine, input);
+      [next, actions] = withStepServices(services, () => initialTransition(machine, input));
     } else {
-      previous = machine.resolveState(flow.snapshot as never);
-      state = stateKey(previous);
-      [next, actions] = transition(machine, previous, queued.event as never);
+      const restored = machine.resolveState(flow.snapshot as never);
+      previous = restored;
+      state = stateKey(restored);
+      [next, actions] = withStepServices(services, () =>
+        transition(machine, restored, queued.event as never),
+      );
     }
     // XState reports an action or guard that threw as a snapshot in error, not as an exception
     if (next.status === 'error') throw next.error;
@@ -176,6 +189,7 @@ export function finish(
 ): void {
   flow.status = status;
   delete flow.wait;
+  if (flow.root === flow.id) releaseLocks(core, flow.id);
   if (output.error) flow.error = { message: output.error.message };
   else if (output.result !== undefined) flow.result = output.result;
   core.putFlow(flow);

@@ -29,11 +29,14 @@ export function armTimer(core: NodeCore): void {
 function fireDue(core: NodeCore): void {
   if (core.dead) return;
   const now = core.clock.now();
-  for (const flow of core.store.dueFlows(now, 10_000)) {
-    const key = `${flow.id}#${flow.wait!.token}`;
+  for (const due of core.store.dueFlows(now, 10_000)) {
+    // as the batch sees it: a message may already have answered the wait
+    const flow = core.getFlow(due.id);
+    if (!flow || flow.status !== 'waiting' || flow.wait?.token !== due.wait!.token) continue;
+    const key = `${flow.id}#${flow.wait.token}`;
     if (core.timersQueued.has(key)) continue;
     core.timersQueued.add(key);
-    core.enqueue({ flow: flow.id, token: flow.wait!.token, event: { type: 'timer.fired', at: now } });
+    core.answer(flow, { type: 'timer.fired', at: now });
   }
   core.requestDrain();
   // a later deadline is armed by the drain's commit
