@@ -3,6 +3,7 @@
  * the edited file first and published at once; the other files of its CorDapp, whose diagnostics may depend on it
  * (a responder's protocol faults), follow when the editor has been quiet for a while.
  */
+import type { Diagnostic } from '../../diagnostics.js';
 import type { Project } from './project.js';
 
 export interface DiagnosticsOptions {
@@ -22,10 +23,7 @@ export class DiagnosticsScheduler {
 
   constructor(
     private readonly project: Project,
-    private readonly publish: (
-      file: string,
-      diagnostics: ReturnType<Project['index']>['result']['diagnostics'],
-    ) => void,
+    private readonly publish: (file: string, diagnostics: readonly Diagnostic[]) => void,
     private readonly options: DiagnosticsOptions,
     private readonly onError: (error: unknown) => void,
   ) {}
@@ -84,7 +82,7 @@ export class DiagnosticsScheduler {
       if (this.published.delete(file)) this.publish(file, []);
       return;
     }
-    this.publish(file, this.project.index(file).result.diagnostics);
+    this.publish(file, this.project.check(file).diagnostics);
     this.published.add(file);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Workspace } from '../../checker/check.js';
+import { Workspace, type FileCheckResult } from '../../checker/check.js';
 import { groupIntoUnits, type CheckerHost, type ParsedFile } from '../../checker/program.js';
 import { parse } from '../../parse.js';
 import { indexFile, type FileIndex } from '../../services/occurrences.js';
@@ -25,7 +25,10 @@ export class Project {
   private readonly directories = new Set<string>();
   /** Bumped on every change of a file's text: indexes of an older generation are stale. */
   private generation = 0;
-  private readonly indexes = new Map<string, { generation: number; index: FileIndex }>();
+  private readonly indexes = new Map<
+    string,
+    { generation: number; result: FileCheckResult; index?: FileIndex }
+  >();
   private loadingHost: Promise<void> | undefined;
 
   constructor() {
@@ -120,15 +123,22 @@ export class Project {
     await this.loadingHost;
   }
 
-  /** The checked and indexed file, from a cache valid until the next change. */
-  index(file: string): FileIndex {
+  /** The checked file, from a cache valid until the next change (diagnostics need no more than this). */
+  check(file: string): FileCheckResult {
     const cached = this.indexes.get(file);
-    if (cached && cached.generation === this.generation) return cached.index;
+    if (cached && cached.generation === this.generation) return cached.result;
     const [result] = this.workspace.check([file]);
     if (!result) throw new Error(`The file ${file} is not in the workspace.`);
-    const index = indexFile(result, this.workspace.getFile(file)!.text);
-    this.indexes.set(file, { generation: this.generation, index });
-    return index;
+    this.indexes.set(file, { generation: this.generation, result });
+    return result;
+  }
+
+  /** The checked and indexed file (the index is built on the first request that needs it). */
+  index(file: string): FileIndex {
+    const result = this.check(file);
+    const cached = this.indexes.get(file)!;
+    cached.index ??= indexFile(result, this.workspace.getFile(file)!.text);
+    return cached.index;
   }
 
   /** Every file of the workspace, indexed (checking those not checked since the last change). */
@@ -136,11 +146,10 @@ export class Project {
     const stale = this.workspace.paths().filter((p) => this.indexes.get(p)?.generation !== this.generation);
     if (stale.length > 0) {
       for (const result of this.workspace.check(stale)) {
-        const index = indexFile(result, this.workspace.getFile(result.path)!.text);
-        this.indexes.set(result.path, { generation: this.generation, index });
+        this.indexes.set(result.path, { generation: this.generation, result });
       }
     }
-    return this.workspace.paths().map((p) => this.indexes.get(p)!.index);
+    return this.workspace.paths().map((p) => this.index(p));
   }
 
   /** The files of the CorDapp that `file` belongs to, itself included. */
