@@ -4,7 +4,7 @@
  * node as it was.
  */
 import type { LoadedCordapp, LoadedFlow } from '../cordapp.js';
-import type { FlowHandle, InputRequest } from '../node.js';
+import type { FlowHandle, FlowOutcome, InputRequest } from '../node.js';
 import { valueProblem } from '../valueTypes.js';
 import type { NodeCore } from './core.js';
 import { FlowRequestError } from './errors.js';
@@ -82,9 +82,16 @@ export function startFlow(
   let started!: () => void;
   const startedPromise = new Promise<void>((resolve) => (started = resolve));
   core.batch.started.push(started);
-  const result = core.waitFor(id);
+  // made on first use: a node starting a million flows must not hold a million pending promises
+  let result: Promise<FlowOutcome> | undefined;
   core.requestDrain();
-  return { id, started: startedPromise, result };
+  return {
+    id,
+    started: startedPromise,
+    get result(): Promise<FlowOutcome> {
+      return (result ??= core.waitFor(id));
+    },
+  };
 }
 
 function findFlow(

@@ -7,7 +7,8 @@
 import type { LedgerServices } from '../ledger/services.js';
 import { withStepServices } from '../stepContext.js';
 import { ledgerServices, releaseLocks } from './ledger.js';
-import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import { initialStep, step } from './xstate.js';
 import { failedState, type LoadedFlow } from '../cordapp.js';
 import { backoffDelay, errorMessage, isTransientError, TRANSIENT_ATTEMPTS } from '../hospital.js';
 import type { FlowEventValue } from '../node.js';
@@ -65,14 +66,12 @@ export function processEvent(core: NodeCore, queued: QueuedEvent): void {
   try {
     if (queued.event.type === 'flow.start') {
       const input = { flowId: flow.id, me: core.name, params: queued.event['params'], at };
-      [next, actions] = withStepServices(services, () => initialTransition(machine, input));
+      [next, actions] = withStepServices(services, () => initialStep(machine, input));
     } else {
       const restored = machine.resolveState(flow.snapshot as never);
       previous = restored;
       state = stateKey(restored);
-      [next, actions] = withStepServices(services, () =>
-        transition(machine, restored, queued.event as never),
-      );
+      [next, actions] = withStepServices(services, () => step(machine, restored, queued.event));
     }
     // XState reports an action or guard that threw as a snapshot in error, not as an exception
     if (next.status === 'error') throw next.error;

@@ -189,6 +189,10 @@ const WRITES = {
     'parent = excluded.parent, status = excluded.status, wait_type = excluded.wait_type, ' +
     'wait_session = excluded.wait_session, deadline = excluded.deadline, created_at = excluded.created_at, ' +
     'data = excluded.data',
+  // a checkpoint whose indexed columns did not change (most steps): only `data` is written, no index is touched
+  updateFlowData:
+    'UPDATE flows SET data = ? WHERE id = ? AND status = ? AND wait_type IS ? AND wait_session IS ? AND deadline IS ? ' +
+    'AND root = ? AND parent IS ? AND created_at = ?',
   upsertSession:
     'INSERT INTO sessions (id, owner, data) VALUES (?, ?, ?) ' +
     'ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, data = excluded.data',
@@ -474,6 +478,23 @@ export class SqliteStore implements CheckpointStore {
     let i = 0;
     for (const f of w.flows.values()) {
       const wait = f.wait;
+      const data = json.flows[i];
+      if (
+        write.updateFlowData.run(
+          data,
+          f.id,
+          f.status,
+          wait?.type ?? null,
+          wait?.session ?? null,
+          wait?.deadline ?? null,
+          f.root,
+          f.parent ?? null,
+          f.createdAt,
+        ).changes === 1
+      ) {
+        i++;
+        continue;
+      }
       write.upsertFlow.run(
         f.id,
         f.root,
