@@ -1,0 +1,32 @@
+/** The commands of samples/cash/README.md, run in order through the built flowc, give what the README says. */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanUp, ensureBuilt, flowc, readmeCommands } from './readme.js';
+
+const commands = readmeCommands(path.resolve(import.meta.dirname, '../README.md'));
+
+beforeAll(ensureBuilt);
+afterAll(cleanUp);
+
+describe('samples/cash/README.md', () => {
+  it('lists the commands to run', () => {
+    expect(commands.map((c) => c.args.slice(0, 4).join(' '))).toEqual([
+      'check samples/cash',
+      'run samples/cash --flow IssueCash',
+      'run samples/cash --flow Pay',
+      'run samples/cash --flow Balance',
+      'run samples/cash --flow Balance',
+      'run samples/cash --flow Pay',
+    ]);
+  });
+
+  it('works as written, one command after the other on the same nodes', async () => {
+    for (const command of commands) {
+      const ran = await flowc(command.args);
+      const shown = `${command.line}\n${ran.stdout}${ran.stderr}`;
+      expect(ran.status, shown).toBe(command.exit);
+      if (command.stdout !== undefined) expect(ran.stdout, shown).toBe(command.stdout);
+      if (command.stderr !== undefined) expect(ran.stderr, shown).toContain(command.stderr);
+    }
+  }, 60_000);
+});
