@@ -1,0 +1,33 @@
+/** The commands of samples/iou/README.md, run in order through the built flowc, give what the README says. */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanUp, ensureBuilt, flowc, readmeCommands } from './readme.js';
+
+const commands = readmeCommands(path.resolve(import.meta.dirname, '../README.md'));
+
+beforeAll(ensureBuilt);
+afterAll(cleanUp);
+
+describe('samples/iou/README.md', () => {
+  it('lists the commands to run', () => {
+    expect(commands.map((c) => c.args.slice(0, 4).join(' '))).toEqual([
+      'check samples/iou',
+      'run samples/iou --flow IssueCash',
+      'run samples/iou --flow IssueIou',
+      'run samples/iou --flow SettleIou',
+      'run samples/iou --flow Ious',
+      'run samples/iou --flow SettleIou',
+      'run samples/iou --flow IssueIou',
+    ]);
+  });
+
+  it('works as written, one command after the other on the same nodes', async () => {
+    for (const command of commands) {
+      const ran = await flowc(command.args);
+      const shown = `${command.line}\n${ran.stdout}${ran.stderr}`;
+      expect(ran.status, shown).toBe(command.exit);
+      if (command.stdout !== undefined) expect(ran.stdout, shown).toBe(command.stdout);
+      if (command.stderr !== undefined) expect(ran.stderr, shown).toContain(command.stderr);
+    }
+  }, 90_000);
+});
