@@ -1,0 +1,30 @@
+/** The commands of samples/approval/README.md, run through the built flowc, give what the README says. */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanUp, ensureBuilt, flowc, readmeCommands } from './readme.js';
+
+const commands = readmeCommands(path.resolve(import.meta.dirname, '../README.md'));
+
+beforeAll(ensureBuilt);
+afterAll(cleanUp);
+
+describe('samples/approval/README.md', () => {
+  it('lists the commands to run', () => {
+    expect(commands.map((c) => c.args.slice(0, 4).join(' '))).toEqual([
+      'check samples/approval',
+      'run samples/approval --flow RequestPurchase',
+      'run samples/approval --flow RequestPurchase',
+    ]);
+  });
+
+  it.concurrent.each(commands.map((c) => [c.line, c] as const))(
+    'works as written: %s',
+    async (_, command) => {
+      const ran = await flowc(command.args);
+      const shown = `${command.line}\n${ran.stdout}${ran.stderr}`;
+      expect(ran.status, shown).toBe(command.exit);
+      if (command.stdout !== undefined) expect(ran.stdout, shown).toBe(command.stdout);
+      if (command.stderr !== undefined) expect(ran.stderr, shown).toContain(command.stderr);
+    },
+  );
+});
