@@ -2,6 +2,7 @@
 // cores (language/, compiler/ outside node/, runtime/ outside node/) free of Node-only imports.
 import js from '@eslint/js';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -26,7 +27,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['language/**/*.ts', 'compiler/**/*.ts', 'runtime/**/*.ts'],
+    // the designer's page runs in a browser: React's hook rules, browser globals, no Node-only imports
+    files: ['designer/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['language/**/*.ts', 'compiler/**/*.ts', 'runtime/**/*.ts', 'designer/src/**/*.{ts,tsx}'],
     ignores: ['**/node/**'],
     rules: {
       'no-restricted-imports': [

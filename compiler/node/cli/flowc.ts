@@ -155,6 +155,16 @@ Example: flowc run test/runtime/cordapps/pingpong --flow Ping --as Alice --arg p
     });
 
   program
+    .command('design')
+    .description('serve the browser designer for a CorDapp directory on 127.0.0.1 and print its URL')
+    .argument('<dir>', 'the CorDapp directory')
+    .option('-p, --port <port>', 'the port (default: a free one)')
+    .option('--no-open', 'do not open a browser')
+    .action(async (dir: string, options: import('./design.js').DesignOptions) => {
+      process.exitCode = await (await import('./design.js')).designCommand(dir, options);
+    });
+
+  program
     .command('keygen')
     .description('create an Ed25519 key pair for signing bundles: NAME.key and NAME.pub')
     .requiredOption('-o, --out <name>', 'path and base name of the key files')
