@@ -360,11 +360,22 @@ export function buildConversation(
   for (const pair of pairs) {
     const from = byId.get(pair.from);
     const to = byId.get(pair.to);
-    const attached = notes.filter(
+    const attached: typeof notes = notes.filter(
       ({ d }) =>
         sameLoc(to, d.file, d.range.offset) &&
         (d.related ?? []).some((r) => sameLoc(from, r.file ?? d.file, r.range.offset)),
     );
+    if (!pair.ok && attached.length === 0) {
+      // the checker may tell the same fault from one end (a side that ends or waits): show it on the edge
+      attached.push(
+        ...notes.filter(
+          ({ d }) =>
+            sameLoc(to, d.file, d.range.offset) ||
+            sameLoc(from, d.file, d.range.offset) ||
+            (d.related ?? []).some((r) => sameLoc(from, r.file ?? d.file, r.range.offset)),
+        ),
+      );
+    }
     for (const { d } of attached) used.add(d);
     // a mismatch the checker puts elsewhere comes from branches that never meet: not an edge (and types that
     // differ in name only, which the checker accepts, meet)
