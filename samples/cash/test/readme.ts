@@ -1,8 +1,8 @@
 /**
  * Runs the `npx flowc ...` commands of a sample's README through the built CLI (`node bin/flowc.js`), as a reader
  * would type them, and reads what each should give from the comment after it: `# Result: X` (exit 0 and exactly
- * that line on stdout), `# exit N: text` (exit N and the text on stderr), or nothing (exit 0). Store directories
- * written as `/tmp/NAME` are replaced by a fresh temporary directory per README.
+ * that line on stdout), `# exit N: text` (exit N and the text on stderr), or nothing (exit 0). A `sleep N` line
+ * waits N seconds. Store directories written as `/tmp/NAME` are replaced by a fresh temporary directory per README.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +22,8 @@ export interface ReadmeCommand {
   line: string;
   args: string[];
   exit: number;
+  /** A `sleep N` line: seconds to wait, and no command. */
+  sleep?: number;
   stdout?: string;
   stderr?: string;
 }
@@ -46,6 +48,8 @@ export function readmeCommands(readme: string): ReadmeCommand[] {
   const stores = new Map<string, string>();
   for (const block of text.matchAll(/```sh\n([\s\S]*?)```/g)) {
     for (const raw of block[1]!.split('\n')) {
+      const sleep = /^sleep (\d+(?:\.\d+)?)$/.exec(raw.trim());
+      if (sleep) commands.push({ line: raw.trim(), args: [], exit: 0, sleep: Number(sleep[1]) });
       if (!raw.startsWith('npx flowc ')) continue;
       const hash = raw.indexOf(' # ');
       const line = (hash < 0 ? raw : raw.slice(0, hash)).trim();
@@ -79,8 +83,12 @@ export function ensureBuilt(): void {
   if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
 }
 
-/** Runs `node bin/flowc.js ARGS` from the repository's root, with stdin not a terminal. */
-export function flowc(args: string[]): Promise<Ran> {
+/** Runs `node bin/flowc.js ARGS` from the repository's root, with stdin not a terminal; a sleep just waits. */
+export function flowc(args: string[], sleep?: number): Promise<Ran> {
+  if (sleep !== undefined)
+    return new Promise((resolve) =>
+      setTimeout(() => resolve({ status: 0, stdout: '', stderr: '' }), sleep * 1000),
+    );
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/flowc.js'), ...args], {
       cwd: ROOT,
