@@ -10,8 +10,14 @@ import { ledgerServices, releaseLocks } from './ledger.js';
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { initialStep, step } from './xstate.js';
 import { failedState, type LoadedFlow } from '../cordapp.js';
-import { backoffDelay, errorMessage, isTransientError, TRANSIENT_ATTEMPTS } from '../hospital.js';
-import type { FlowEventValue } from '../node.js';
+import {
+  backoffDelay,
+  errorMessage,
+  isFlowErrorLike,
+  isTransientError,
+  TRANSIENT_ATTEMPTS,
+} from '../hospital.js';
+import type { EngineProfile, FlowEventValue } from '../node.js';
 import type { FlowRecord, FlowStatus, FlowWait, QueuedEvent } from '../store.js';
 import type { NodeCore } from './core.js';
 import { applyEffect, enterWait } from './effects.js';
@@ -63,15 +69,21 @@ export function processEvent(core: NodeCore, queued: QueuedEvent): void {
       return (ledger ??= ledgerServices(core, flow));
     },
   };
+  const profile = core.hooks.profile;
   try {
-    if (queued.event.type === 'flow.start') {
-      const input = { flowId: flow.id, me: core.name, params: queued.event['params'], at };
-      [next, actions] = withStepServices(services, () => initialStep(machine, input));
-    } else {
-      const restored = machine.resolveState(flow.snapshot as never);
-      previous = restored;
-      state = stateKey(restored);
-      [next, actions] = withStepServices(services, () => step(machine, restored, queued.event));
+    const started = profile ? startTransition(profile) : 0;
+    try {
+      if (queued.event.type === 'flow.start') {
+        const input = { flowId: flow.id, me: core.name, params: queued.event['params'], at };
+        [next, actions] = withStepServices(services, () => initialStep(machine, input));
+      } else {
+        const restored = machine.resolveState(flow.snapshot as never);
+        previous = restored;
+        state = stateKey(restored);
+        [next, actions] = withStepServices(services, () => step(machine, restored, queued.event));
+      }
+    } finally {
+      if (profile) endTransition(profile, started);
     }
     // XState reports an action or guard that threw as a snapshot in error, not as an exception
     if (next.status === 'error') throw next.error;
@@ -93,6 +105,17 @@ export function processEvent(core: NodeCore, queued: QueuedEvent): void {
   if (next === previous) return;
   core.recordHistory(flow, queued.event.type, at, state, stateKey(next));
   afterStep(core, flow, machine, next, actions, at);
+}
+
+function startTransition(profile: EngineProfile): number {
+  profile.inTransition = true;
+  return performance.now();
+}
+
+function endTransition(profile: EngineProfile, started: number): void {
+  profile.transition += performance.now() - started;
+  profile.transitions++;
+  profile.inTransition = false;
 }
 
 /**
@@ -120,6 +143,16 @@ function stepFailed(
         state,
       },
     );
+    return;
+  }
+  // a host function that throws an error named FlowError ends the flow with that FlowError, as `fail` would
+  // (it cannot be caught: the step never happened), and its counterparties get the message
+  if (isFlowErrorLike(error)) {
+    core.stepAttempts.delete(queued.id);
+    const message = errorMessage(error);
+    core.recordHistory(flow, queued.event.type, queued.event.at, state, '$failed', message);
+    flow.snapshot = null;
+    finish(core, flow, 'failed', { error: { message } });
     return;
   }
   const attempts = (core.stepAttempts.get(queued.id) ?? 0) + 1;

@@ -168,6 +168,17 @@ describe('the hospital', () => {
     expect(await handle.result).toMatchObject({ status: 'done', result: 20 });
   });
 
+  it('fails the flow, without the hospital, when a host function of a step throws an error named FlowError', async () => {
+    const net = await network('hospital', ['Alice']);
+    host.hospitalHost!.price = (item) => {
+      throw Object.assign(new Error(`${item} is not for sale`), { name: 'FlowError' });
+    };
+    const handle = net.start('Alice', 'Quote', { item: 'tea', quantity: 4 });
+    await net.runUntilIdle();
+    expect(await handle.result).toMatchObject({ status: 'failed', error: 'tea is not for sale' });
+    expect(net.node('Alice').hospital().flows).toEqual([]);
+  });
+
   it('retries a transient failure of a step from its checkpoint, without the hospital', async () => {
     const clock = new SimulatedClock();
     const net = await network('hospital', ['Alice'], { clock });
