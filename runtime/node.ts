@@ -98,6 +98,23 @@ export interface NodeHooks {
   afterCommit?(commit: number): 'crash' | void;
   /** After the n-th commit's effects were executed. */
   afterExecute?(commit: number): 'crash' | void;
+  /** Off unless given: the engine adds up where its time goes here (benchmarks; see `EngineProfile`). */
+  profile?: EngineProfile;
+}
+
+/**
+ * What the engine measures when a node is given one (`NodeHooks.profile`, so the mock network passes it on):
+ * milliseconds from `performance.now()`, added up. Without it the engine measures nothing.
+ */
+export interface EngineProfile {
+  /**
+   * XState: restoring each checkpoint (`resolveState`) and the transition (`initialStep` / `step`), including
+   * the host functions the transition calls (the ledger's signing, verification and vault reads among them).
+   */
+  transition: number;
+  transitions: number;
+  /** True while a transition runs, so a wrapped store or crypto can tell host functions' work from the engine's. */
+  inTransition: boolean;
 }
 
 export interface NodeOptions {

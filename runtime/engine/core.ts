@@ -375,6 +375,8 @@ export class NodeCore {
   // ---- observers ---------------------------------------------------------------------------------------------------
 
   publishProgress(flow: FlowRecord, record: ProgressRecord): void {
+    // nobody has ever subscribed: nothing to tell, and no ancestor to read from the store
+    if (this.progressObservers.size === 0) return;
     // the flow and each ancestor: a subscriber to a flow sees its sub-flows' steps, nested
     const path: string[] = [];
     let depth = 0;
