@@ -287,6 +287,11 @@ function tables(visitor: Visitor): { enters: Table; leaves: Table } {
 }
 
 export function visit(root: Node, visitor: Visitor): void {
+  walker(visitor)(root);
+}
+
+/** A function that visits a subtree with `visitor`, for visiting several subtrees with one visitor. */
+export function walker(visitor: Visitor): (root: Node) => void {
   const { enters, leaves } = tables(visitor);
   const walk = (node: Node): void => {
     const kind = node.kind;
@@ -296,7 +301,7 @@ export function visit(root: Node, visitor: Visitor): void {
     const leave = leaves[kind];
     if (leave !== undefined) leave(node);
   };
-  walk(root);
+  return walk;
 }
 
 /** Runs each of `fns` in order; one function stays itself. */

@@ -54,18 +54,62 @@ class Scope {
 }
 
 export class TypeInfo {
-  /** What a name refers to: keyed by `NameExpression`, `TypeRef`, `RecordExpression`, `CallFlowExpression`, and the
-   * `Identifier`s of `respondsTo`, `tracks` and declarations of locals. */
-  readonly symbols = new Map<A.Node, Symbol>();
-  readonly types = new Map<A.Expression, Type>();
-  readonly typeRefs = new Map<A.TypeRef, Type>();
-  readonly unresolved = new Map<A.Node, Unresolved>();
+  private readonly symbolMap = new Map<A.Node, Symbol>();
+  private readonly typeMap = new Map<A.Expression, Type>();
+  private readonly typeRefMap = new Map<A.TypeRef, Type>();
+  private readonly unresolvedMap = new Map<A.Node, Unresolved>();
+  private readonly flowOfMap = new Map<A.Node, A.FlowDecl>();
   /** The flow each statement belongs to. */
   private currentFlow: A.FlowDecl | undefined;
-  readonly flowOf = new Map<A.Node, A.FlowDecl>();
+  /** Lazy: the flows whose bodies were computed, until all are (then undefined). */
+  private computedFlows: Set<A.FlowDecl> | undefined;
+  /**
+   * Set by the checker while its rules run on a lazy `TypeInfo`: queries answer from what was computed so far (the
+   * checker computes each declaration before its rules visit it) instead of completing the whole file.
+   */
+  partial = false;
 
-  constructor(readonly scope: FileScope) {
-    for (const item of scope.file.document.items) {
+  /** What a name refers to: keyed by `NameExpression`, `TypeRef`, `RecordExpression`, `CallFlowExpression`, and the
+   * `Identifier`s of `respondsTo`, `tracks` and declarations of locals. */
+  get symbols(): Map<A.Node, Symbol> {
+    this.complete();
+    return this.symbolMap;
+  }
+  get types(): Map<A.Expression, Type> {
+    this.complete();
+    return this.typeMap;
+  }
+  get typeRefs(): Map<A.TypeRef, Type> {
+    this.complete();
+    return this.typeRefMap;
+  }
+  get unresolved(): Map<A.Node, Unresolved> {
+    this.complete();
+    return this.unresolvedMap;
+  }
+  /** The flow each statement belongs to. */
+  get flowOf(): Map<A.Node, A.FlowDecl> {
+    this.complete();
+    return this.flowOfMap;
+  }
+
+  /**
+   * `lazy`: compute only the declarations' headers (message fields, flow parameters and results) now, and each
+   * flow's body when `computeDeclaration` asks for it (the checker, for flows it has no results for) or when
+   * anything else is asked (then the whole file, in the same order as an eager `TypeInfo`).
+   */
+  constructor(
+    readonly scope: FileScope,
+    lazy = false,
+  ) {
+    if (lazy) {
+      this.computedFlows = new Set();
+      this.headers();
+    } else this.all();
+  }
+
+  private all(): void {
+    for (const item of this.scope.file.document.items) {
       switch (item.kind) {
         case 'MessageDecl':
           for (const field of item.fields) this.typeRef(field.type);
@@ -79,12 +123,44 @@ export class TypeInfo {
     }
   }
 
+  /** What rules may read about declarations other than the one they visit: message fields, flow signatures. */
+  private headers(): void {
+    for (const item of this.scope.file.document.items) {
+      if (item.kind === 'MessageDecl') for (const field of item.fields) this.typeRef(field.type);
+      else if (item.kind === 'FlowDecl') {
+        for (const param of item.params) this.typeRef(param.type);
+        if (item.returnType) this.typeRef(item.returnType);
+      }
+    }
+  }
+
+  /** Computes a declaration of a lazy `TypeInfo` (nothing when it is computed already). */
+  computeDeclaration(item: A.Document['items'][number]): void {
+    if (!this.computedFlows || item.kind !== 'FlowDecl' || this.computedFlows.has(item)) return;
+    this.computedFlows.add(item);
+    this.flow(item);
+  }
+
+  /** Completes a lazy `TypeInfo`: starts afresh and computes every declaration, in order, as an eager one does. */
+  private complete(): void {
+    if (!this.computedFlows || this.partial) return;
+    this.computedFlows = undefined;
+    this.symbolMap.clear();
+    this.typeMap.clear();
+    this.typeRefMap.clear();
+    this.unresolvedMap.clear();
+    this.flowOfMap.clear();
+    this.all();
+  }
+
   typeOf(e: A.Expression): Type {
-    return this.types.get(e) ?? T.error;
+    this.complete();
+    return this.typeMap.get(e) ?? T.error;
   }
 
   symbolOf(node: A.Node): Symbol | undefined {
-    return this.symbols.get(node);
+    this.complete();
+    return this.symbolMap.get(node);
   }
 
   // ---- declarations -------------------------------------------------------------------------------------------
@@ -92,8 +168,8 @@ export class TypeInfo {
   private lookupGlobal(id: A.Identifier, what: Unresolved['what']): Symbol | undefined {
     if (id.name === '') return undefined;
     const symbol = this.scope.names.get(id.name);
-    if (symbol) this.symbols.set(id, symbol);
-    else this.unresolved.set(id, { what, candidates: [...this.scope.names.keys()] });
+    if (symbol) this.symbolMap.set(id, symbol);
+    else this.unresolvedMap.set(id, { what, candidates: [...this.scope.names.keys()] });
     return symbol;
   }
 
@@ -129,7 +205,7 @@ export class TypeInfo {
       origin: { file: this.scope.file.path, loc: id.loc },
     };
     scope.declare(symbol);
-    this.symbols.set(id, symbol);
+    this.symbolMap.set(id, symbol);
   }
 
   /** Resolves a written type; records the symbol of the name and the resulting type. */
@@ -145,7 +221,7 @@ export class TypeInfo {
       for (const arg of ref.args) this.typeRef(arg);
       const symbol = BUILTIN_TYPES.get(name) ?? this.scope.names.get(name);
       if (!symbol) {
-        this.unresolved.set(ref, {
+        this.unresolvedMap.set(ref, {
           what: 'type',
           candidates: [
             ...BUILTIN_TYPES.keys(),
@@ -157,11 +233,11 @@ export class TypeInfo {
         });
         type = T.error;
       } else {
-        this.symbols.set(ref, symbol);
+        this.symbolMap.set(ref, symbol);
         type = 'type' in symbol && symbol.kind !== 'local' ? symbol.type : T.error;
       }
     }
-    this.typeRefs.set(ref, type);
+    this.typeRefMap.set(ref, type);
     return type;
   }
 
@@ -173,7 +249,7 @@ export class TypeInfo {
   }
 
   private statement(s: A.Statement, scope: Scope): void {
-    if (this.currentFlow) this.flowOf.set(s, this.currentFlow);
+    if (this.currentFlow) this.flowOfMap.set(s, this.currentFlow);
     switch (s.kind) {
       case 'LetStatement': {
         const init = this.expression(s.init, scope);
@@ -237,7 +313,7 @@ export class TypeInfo {
 
   private expression(e: A.Expression, scope: Scope): Type {
     const type = this.computeType(e, scope);
-    this.types.set(e, type);
+    this.typeMap.set(e, type);
     return type;
   }
 
@@ -270,13 +346,13 @@ export class TypeInfo {
         for (const field of e.fields) this.expression(field.value, scope);
         const symbol = this.lookupGlobal(e.type, 'type');
         if (!symbol) return T.error;
-        this.symbols.set(e, symbol);
+        this.symbolMap.set(e, symbol);
         if ((symbol.kind !== 'message' && symbol.kind !== 'hostType') || symbol.type.kind !== 'record')
           return T.error;
         const record = symbol.type;
         for (const field of e.fields) {
           if (field.name.name === '' || record.fields.some((f) => f.name === field.name.name)) continue;
-          this.unresolved.set(field.name, {
+          this.unresolvedMap.set(field.name, {
             what: 'member',
             owner: `${record.origin === 'message' ? 'message' : 'host type'} "${record.name}"`,
             candidates: record.fields.map((f) => f.name),
@@ -289,10 +365,10 @@ export class TypeInfo {
         if (name === '') return T.error;
         const symbol = scope.lookup(name);
         if (!symbol) {
-          this.unresolved.set(e, { what: 'name', candidates: scope.visibleNames() });
+          this.unresolvedMap.set(e, { what: 'name', candidates: scope.visibleNames() });
           return T.error;
         }
-        this.symbols.set(e, symbol);
+        this.symbolMap.set(e, symbol);
         return symbol.kind === 'local' ? symbol.type : T.error;
       }
       case 'MemberExpression':
@@ -302,8 +378,8 @@ export class TypeInfo {
         if (e.callee.kind === 'NameExpression') {
           const symbol = e.callee.name.name === '' ? undefined : scope.lookup(e.callee.name.name);
           if (symbol) {
-            this.symbols.set(e.callee, symbol);
-            this.types.set(e.callee, T.error);
+            this.symbolMap.set(e.callee, symbol);
+            this.typeMap.set(e.callee, T.error);
             if (symbol.kind === 'hostFunction' || symbol.kind === 'builtinFunction') return symbol.fn.result;
             return T.error;
           }
@@ -330,11 +406,11 @@ export class TypeInfo {
         for (const arg of e.args) this.expression(arg, scope);
         const symbol = this.lookupGlobal(e.flow, 'flow');
         if (!symbol) return T.error;
-        this.symbols.set(e, symbol);
+        this.symbolMap.set(e, symbol);
         if (symbol.kind !== 'flow') return T.error;
         const returnType = symbol.decl.returnType;
         return returnType
-          ? (this.typeRefs.get(returnType) ?? this.foreignTypeRef(returnType, symbol))
+          ? (this.typeRefMap.get(returnType) ?? this.foreignTypeRef(returnType, symbol))
           : T.unit;
       }
       case 'AwaitInputExpression':
@@ -366,12 +442,12 @@ export class TypeInfo {
     if (e.object.kind === 'NameExpression') {
       const symbol = e.object.name.name === '' ? undefined : scope.lookup(e.object.name.name);
       if (symbol?.kind === 'enum' || (symbol?.kind === 'hostType' && symbol.type.kind === 'enum')) {
-        this.symbols.set(e.object, symbol);
-        this.types.set(e.object, T.error);
+        this.symbolMap.set(e.object, symbol);
+        this.typeMap.set(e.object, T.error);
         const type = symbol.type;
         if (type.kind === 'enum' && type.members.includes(name)) return type;
         if (name !== '') {
-          this.unresolved.set(e, {
+          this.unresolvedMap.set(e, {
             what: 'member',
             owner: `enum "${symbol.name}"`,
             candidates: type.kind === 'enum' ? type.members : [],
@@ -385,7 +461,7 @@ export class TypeInfo {
     if (object.kind === 'record') {
       const field = object.fields.find((f) => f.name === name);
       if (field) return field.type;
-      this.unresolved.set(e, {
+      this.unresolvedMap.set(e, {
         what: 'member',
         owner: `${object.origin === 'message' ? 'message' : 'host type'} "${object.name}"`,
         candidates: object.fields.map((f) => f.name),
@@ -394,7 +470,7 @@ export class TypeInfo {
     }
     const builtin = builtinMember(object, name);
     if (builtin) return builtin;
-    this.unresolved.set(e, {
+    this.unresolvedMap.set(e, {
       what: 'member',
       owner: `type "${typeToString(object)}"`,
       candidates: builtinMemberNames(object),

@@ -135,6 +135,7 @@ function flowEntry(
   }
   const info = typeInfo();
   if (!info) return undefined;
+  info.computeDeclaration(flow);
   let program = extractProgram(flow, info, file.path);
   // an edit that leaves the conversation as it was keeps the program, and with it the pairs' results
   if (previous && previous.signature === signature && samePlainData(previous.program, program))

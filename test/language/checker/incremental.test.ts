@@ -1,12 +1,16 @@
 /**
- * A `Workspace` keeps what is still valid between checks (the protocol checker's programs and pair results). After
+ * A `Workspace` keeps what is still valid between checks (the protocol checker's programs and pair results, and each
+ * top-level declaration's diagnostics, with names and types computed only for declarations that changed). After
  * every edit, its diagnostics must be those of a fresh check of the same texts: a fixed sequence of edits that
  * reach across files (a message type, a renamed flow, a sub-flow in another file, files added, moved and removed),
  * and a fast-check property over random sequences of edits.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Node } from '../../../language/ast.js';
 import { checkSources, Workspace, type FileCheckResult, type SourceFile } from '../../../language/index.js';
+import { typeToString } from '../../../language/types.js';
+import { childrenOf } from '../../../language/visitor.js';
 import { benchHostModules, generateCordapp } from '../../bench/cordapp.js';
 import { dedent } from '../../utils/index.js';
 
@@ -204,6 +208,29 @@ const STEPS: [string, (texts: Texts) => Texts][] = [
   ],
   ['the enum loses a member', (t) => replace(t, 'app/messages.flow', '  Sad\n', '')],
   ['everything back as it was', () => BASE],
+  [
+    'unchanged flows with diagnostics that point into other files',
+    (t) =>
+      replace(
+        t,
+        'app/collect.flow',
+        '  let n = receive Int from session\n',
+        '  let n = receive Int from session\n  n = 2\n  call Sell(session)\n  call Pay(session, "x")\n',
+      ),
+  ],
+  ['the responder they point at moves', (t) => ({ ...t, 'app/seller.flow': `\n\n${t['app/seller.flow']!}` })],
+  [
+    'the sub-flow they call changes its parameters',
+    (t) => replace(t, 'app/buyer.flow', 'units: Int) {\n  send', 'units: String) {\n  send'),
+  ],
+  [
+    'a second responder for Buy, before the first',
+    (t) => ({ ...t, 'app/a.flow': 'responder flow Early(session: Session) for Buy {\n}\n' }),
+  ],
+  ['it moves', (t) => ({ ...t, 'app/a.flow': '\nresponder flow Early(session: Session) for Buy {\n}\n' })],
+  ['it goes', (t) => Object.fromEntries(Object.entries(t).filter(([p]) => p !== 'app/a.flow'))],
+  ['an unknown name becomes known', (t) => replace(t, 'app/messages.flow', '  Sad\n', '  Sad\n  Angry\n')],
+  ['everything back again', () => BASE],
 ];
 
 describe('incremental check', () => {
@@ -219,6 +246,36 @@ describe('incremental check', () => {
     }
     // the sequence exercises faults, not only clean states
     expect(faulty.length).toBeGreaterThan(8);
+  });
+
+  it('answers names and types of a re-checked file as a fresh check does', () => {
+    const workspace = new Workspace();
+    for (const [path, text] of Object.entries(BASE)) workspace.setFile(path, text);
+    workspace.check();
+    const edited = replace(BASE, 'app/seller.flow', 'let ok = true', 'let ok = fals');
+    workspace.setFile('app/seller.flow', edited['app/seller.flow']!);
+    const [result] = workspace.check(['app/seller.flow']);
+    const fresh = checkSources(sources(edited)).find((r) => r.path === 'app/seller.flow')!;
+    const facts = (r: FileCheckResult): string[] => {
+      const out: string[] = [];
+      const walk = (node: Node): void => {
+        const symbol = r.typeInfo.symbolOf(node);
+        const type =
+          'kind' in node && r.typeInfo.types.has(node as never)
+            ? typeToString(r.typeInfo.typeOf(node as never))
+            : '';
+        out.push(
+          `${node.kind}@${node.loc.offset} ${symbol?.kind ?? ''} ${symbol?.name ?? ''} ${type} ${r.typeInfo.flowOf.get(node)?.name.name ?? ''}`,
+        );
+        childrenOf(node).forEach(walk);
+      };
+      walk(r.document);
+      return out;
+    };
+    expect(facts(result!)).toEqual(facts(fresh));
+    expect([...result!.typeInfo.typeRefs.values()].map(typeToString)).toEqual(
+      [...fresh.typeInfo.typeRefs.values()].map(typeToString),
+    );
   });
 
   it('matches a fresh check of the benchmark CorDapp after edits to one file', () => {
@@ -246,11 +303,16 @@ describe('incremental check', () => {
       BASE['app/messages.flow']!.replace('ok: Bool', 'ok: Int'),
       BASE['app/messages.flow']!.replace('units: Int', 'units: Decimal'),
       `// moved\n${BASE['app/messages.flow']!}`,
+      BASE['app/messages.flow']!.replace('  Sad\n', '  Sad\n  Angry\n'),
     ],
     'app/buyer.flow': [
       BASE['app/buyer.flow']!,
       BASE['app/buyer.flow']!.replace('send units', 'send true'),
       BASE['app/buyer.flow']!.replace('flow Buy(', 'flow Purchase('),
+      BASE['app/buyer.flow']!.replace(
+        'call Pay(session, units)',
+        'call Pay(session, "units")\n        call Sell(session)',
+      ),
       `\n\n${BASE['app/buyer.flow']!.replace('if answer.ok {', 'if units > 2 {')}`,
       undefined,
     ],
@@ -260,10 +322,16 @@ describe('incremental check', () => {
       BASE['app/seller.flow']!.replace('  let paid = receive Int from session\n', ''),
       BASE['app/seller.flow']!.replace('send 1 to session', 'send 1 to session\n    send 2 to session'),
       BASE['app/seller.flow']!.replace('let ok = true', 'let ok = '),
+      `// moved down\n\n${BASE['app/seller.flow']!}`,
+      BASE['app/seller.flow']!.replace('for Ping', 'for Buy'),
     ],
     'app/collect.flow': [
       BASE['app/collect.flow']!,
       BASE['app/collect.flow']!.replace('receive Int', 'receive String'),
+      BASE['app/collect.flow']!.replace(
+        '  let n = receive Int from session\n',
+        '  let n = receive Int from session\n  n = 2\n  call Sell(session)\n  let m: Mood = Mood.Angry\n',
+      ),
       `${BASE['app/collect.flow']!}\nflow Pay(session: Session, units: Int) {\n  send "x" to session\n}\n`,
       undefined,
     ],
