@@ -13,6 +13,12 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 4000,
     target: 'es2022',
+    rollupOptions: {
+      // React Flow marks itself "use client" for server-component bundlers; a plain SPA has no use for it
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
   },
   worker: { format: 'es' },
 });

@@ -1,6 +1,6 @@
 /** The designer's pure model, without a DOM: AST to graph, conversations, graph edits to text, layout input/output. */
 import { readFileSync } from 'node:fs';
-import ELK from 'elkjs/lib/elk.bundled.js';
+import * as elkModule from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../language/index.js';
 import { allItems, buildConversation, indexPrograms } from '../../designer/src/model/conversation.js';
@@ -30,6 +30,10 @@ import {
 import { toSvg } from '../../designer/src/model/svg.js';
 import { conversationView, defaultExpanded, stepView } from '../../designer/src/model/view.js';
 import { checkDir } from './helpers.js';
+
+/** elkjs is CommonJS: its class is the module's default export. */
+const ELK = (elkModule as unknown as { default: new () => { layout(graph: unknown): Promise<unknown> } })
+  .default;
 
 const APPROVAL = 'test/designer/fixtures/approval';
 const TRADE = 'samples/trade';

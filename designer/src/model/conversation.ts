@@ -228,7 +228,7 @@ class Expander {
           const thenItems = this.block(s.then, c);
           const elseItems = this.block(s.else, c);
           if (thenItems.length === 0 && elseItems.length === 0) break;
-          const children = [box('then', 'then', `if ${s.text}`, s.at, thenItems)];
+          const children = [box('then', 'then', 'then', s.at, thenItems)];
           if (elseItems.length) children.push(box('else', 'else', 'else', s.at, elseItems));
           out.push(box('if', 'if', `if ${s.text}`, s.at, children));
           break;
