@@ -249,6 +249,16 @@ export class LedgerServices {
       );
     const problem = this.check(stx, [this.access.me]);
     if (problem) throw new LedgerError(problem);
+    const window = stx.tx.timeWindow;
+    const now = this.access.now;
+    if (
+      window &&
+      ((window.from !== undefined && now < window.from) ||
+        (window.until !== undefined && now >= window.until))
+    )
+      throw new LedgerError(
+        `Transaction ${short(stx.id)} is outside its time window (${describeWindow(window)}); the notary's time is ${new Date(now).toISOString()}.`,
+      );
     for (const ref of stx.tx.inputs) {
       const consumedBy = this.access.notaryCommit(ref);
       if (consumedBy !== undefined && consumedBy !== stx.id) return { conflict: { ref, consumedBy } };
@@ -256,4 +266,10 @@ export class LedgerServices {
     for (const ref of stx.tx.inputs) this.access.putNotaryCommit(ref, stx.id);
     return { signature: this.signature(stx) };
   }
+}
+
+function describeWindow(window: { from?: number; until?: number }): string {
+  const from = window.from === undefined ? 'any time' : new Date(window.from).toISOString();
+  const until = window.until === undefined ? 'any time' : new Date(window.until).toISOString();
+  return `from ${from} until ${until}`;
 }

@@ -23,8 +23,16 @@ export function transactionId(tx: WireTransaction): string {
   return ledgerCrypto().sha256(canonicalJson(tx));
 }
 
+/** A transaction ready to be signed; it gets a random salt unless it has one. */
 export function toSigned(tx: WireTransaction): SignedTransaction {
-  return { id: transactionId(tx), tx, signatures: [] };
+  const salted = tx.salt === undefined ? { ...tx, salt: randomSalt() } : tx;
+  return { id: transactionId(salted), tx: salted, signatures: [] };
+}
+
+function randomSalt(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export function signTransaction(stx: SignedTransaction, party: Party, keys: KeyPair): SignedTransaction {

@@ -48,6 +48,11 @@ export interface WireTransaction {
   /** Needed when the transaction has inputs or a time window. */
   notary?: Party;
   timeWindow?: TimeWindow;
+  /**
+   * Random, so that two transactions with the same content (two equal issues) get different ids, as Corda's
+   * privacy salt does; it also keeps ids from being guessed from the content.
+   */
+  salt?: string;
 }
 
 export interface TransactionSignature {

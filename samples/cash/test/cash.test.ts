@@ -149,31 +149,23 @@ describe('the cash sample', () => {
     expect(coins(net, 'Alice')).toEqual([[10, 'Bank']]);
   });
 
-  // Known runtime bug: a synchronous host function that throws an error named FlowError (here the library's coin
-  // selection, when no single issuer covers the amount) sends the flow to the hospital instead of failing it with a
-  // FlowError, as docs/runtime.md says it should. This test passes while the bug is there; remove `.fails` when the
-  // runtime is fixed.
-  it.fails(
-    'fails a payment no single issuer covers with the library FlowError (runtime bug: hospitalized)',
-    async () => {
-      const net = await network();
-      await issue(net, 'Alice', 50, 'Bank');
-      await issue(net, 'Alice', 40, 'Bank2');
-      const handle = net.start('Alice', 'Pay', { payee: 'Bob', amount: usd(80), notary: 'Notary' });
-      await net.runUntilIdle();
-      const record = net.node('Alice').flow(handle.id)!;
-      expect(record.hospital?.error).toBeUndefined();
-      expect([record.status, record.error]).toEqual([
-        'failed',
-        'Insufficient funds: Alice holds less than 80 USD of one issuer.',
-      ]);
-    },
-  );
+  // the library's coin selection throws a FlowError within the step when no single issuer covers the amount
+  it('fails a payment no single issuer covers with the library FlowError, not the hospital', async () => {
+    const net = await network();
+    await issue(net, 'Alice', 50, 'Bank');
+    await issue(net, 'Alice', 40, 'Bank2');
+    const handle = net.start('Alice', 'Pay', { payee: 'Bob', amount: usd(80), notary: 'Notary' });
+    await net.runUntilIdle();
+    const record = net.node('Alice').flow(handle.id)!;
+    expect(record.hospital?.error).toBeUndefined();
+    expect([record.status, record.error?.message]).toEqual([
+      'failed',
+      'Insufficient funds: Alice holds less than 80 USD of one issuer.',
+    ]);
+  });
 
-  // Known flow-library bug: the library's issueCash builds the same transaction for the same amount, owner and
-  // notary, so a second identical issue has the first one's id, records nothing, and reports success (Corda salts
-  // every transaction so that no two are alike). This test passes while the bug is there.
-  it.fails('issues the same amount twice as two coins (library bug: one transaction, one coin)', async () => {
+  // every transaction is salted, as in Corda, so two equal issues are two transactions
+  it('issues the same amount twice as two coins', async () => {
     const net = await network();
     const first = await issue(net, 'Alice', 50);
     const second = await issue(net, 'Alice', 50);
