@@ -107,6 +107,8 @@ export class NodeCore {
   blocked = false;
   /** Events held back after a transient failure of their step, by id: the attempts made so far. */
   stepAttempts = new Map<number, number>();
+  /** Signatures this node verified (bounded): verification is pure, so a result holds for good. */
+  readonly verifiedSignatures = new Set<string>();
   /** The node's ledger key pair, once read or made (`engine/ledger.ts`). */
   keys?: KeyPair;
 

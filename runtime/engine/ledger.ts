@@ -53,6 +53,7 @@ export function ledgerServices(core: NodeCore, flow: FlowRecord): LedgerServices
     putTransaction: (stx) => void writes.transactions.set(stx.id, stx),
     putVaultState: (state) => void writes.vault.set(state.ref, state),
     putNotaryCommit: (ref, txId) => void writes.notaryCommits.set(ref, txId),
+    verifiedSignatures: core.verifiedSignatures,
   };
   return new LedgerServices(access);
 }

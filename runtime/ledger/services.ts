@@ -56,6 +56,8 @@ export interface LedgerAccess {
   putTransaction(stx: SignedTransaction): void;
   putVaultState(state: VaultState): void;
   putNotaryCommit(ref: StateRef, txId: string): void;
+  /** The node's cache of signatures it verified, so that a transaction's are checked once. */
+  readonly verifiedSignatures?: Set<string>;
 }
 
 export class LedgerServices {
@@ -110,6 +112,7 @@ export class LedgerServices {
         resolve: (ref) => this.resolve(ref),
         keyOf: (party) => this.access.keyOf(party),
         allowMissing,
+        ...(this.access.verifiedSignatures ? { verified: this.access.verifiedSignatures } : {}),
       });
       return '';
     } catch (error) {

@@ -58,6 +58,8 @@ export interface VerifyOptions {
   keyOf: (party: Party) => string | undefined;
   /** Required signers whose signatures may still be missing (the notary before notarisation). */
   allowMissing?: readonly Party[];
+  /** Signatures this node already verified (`key|id|signature`): each is checked once per node. */
+  verified?: Set<string>;
 }
 
 export function verifySignatures(stx: SignedTransaction, options: VerifyOptions): void {
@@ -68,8 +70,14 @@ export function verifySignatures(stx: SignedTransaction, options: VerifyOptions)
       throw new LedgerError(
         `Transaction ${short(stx.id)} carries a signature of ${s.by} made with a key that is not theirs.`,
       );
+    const key = `${s.key}|${stx.id}|${s.signature}`;
+    if (options.verified?.has(key)) continue;
     if (!crypto.verify(s.key, stx.id, s.signature))
       throw new LedgerError(`Transaction ${short(stx.id)} carries an invalid signature of ${s.by}.`);
+    if (options.verified) {
+      if (options.verified.size >= 10_000) options.verified.clear();
+      options.verified.add(key);
+    }
   }
   const missing = missingSigners(stx, options.allowMissing ?? []);
   if (missing.length)

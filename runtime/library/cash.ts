@@ -92,8 +92,8 @@ export function cashBalance(ctx: FlowContext, currency: string): Decimal {
 
 function ownCash(services: LedgerServices, me: Party, currency: string): Sar[] {
   return services
-    .query({ contract: CASH })
-    .filter((s) => cashOf(s.state).owner === me && cashOf(s.state).amount.currency === currency);
+    .query({ contract: CASH, where: { owner: me } })
+    .filter((s) => cashOf(s.state).amount.currency === currency);
 }
 
 /**

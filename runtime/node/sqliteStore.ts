@@ -174,10 +174,6 @@ export const QUERIES = {
   getMeta: 'SELECT value FROM meta WHERE key = ?',
   getTransaction: 'SELECT data FROM transactions WHERE id = ?',
   getVaultState: 'SELECT data FROM vault WHERE ref = ?',
-  vaultUnconsumed:
-    'SELECT data FROM vault INDEXED BY vault_unconsumed WHERE contract = ? AND consumed_by IS NULL ORDER BY rowid',
-  vaultByContract: 'SELECT data FROM vault WHERE contract = ? ORDER BY rowid',
-  vaultAll: 'SELECT data FROM vault ORDER BY rowid',
   lockedBy: 'SELECT data FROM vault INDEXED BY vault_locks WHERE locked_by = ? ORDER BY rowid',
   notaryCommit: 'SELECT tx FROM notary_commits WHERE ref = ?',
 } as const;
@@ -313,15 +309,7 @@ export class SqliteStore implements CheckpointStore {
     this.read.progressOf.pluck();
 
     this.read.getMeta.pluck();
-    for (const key of [
-      'getTransaction',
-      'getVaultState',
-      'vaultUnconsumed',
-      'vaultByContract',
-      'vaultAll',
-      'lockedBy',
-      'notaryCommit',
-    ] as const)
+    for (const key of ['getTransaction', 'getVaultState', 'lockedBy', 'notaryCommit'] as const)
       this.read[key].pluck();
     // BEGIN IMMEDIATE: the write lock is taken (waiting up to the busy timeout) before the first statement, so a
     // commit never fails on a snapshot another connection made stale
@@ -423,14 +411,34 @@ export class SqliteStore implements CheckpointStore {
   }
 
   queryVault(query: VaultQuery): VaultState[] {
-    const rows =
-      query.contract === undefined
-        ? this.read.vaultAll.all()
-        : query.consumed
-          ? this.read.vaultByContract.all(query.contract)
-          : this.read.vaultUnconsumed.all(query.contract);
+    // equality on plain fields of the state's data is filtered by SQLite; the rest (and a final check) in JavaScript
+    const where: string[] = [];
+    const params: unknown[] = [];
+    let complete = true;
+    if (query.contract !== undefined) {
+      where.push('contract = ?');
+      params.push(query.contract);
+    }
+    if (!query.consumed) where.push('consumed_by IS NULL');
+    for (const [field, value] of Object.entries(query.where ?? {})) {
+      if (
+        (typeof value === 'string' || typeof value === 'number') &&
+        /^[A-Za-z_][A-Za-z0-9_]*$/.test(field)
+      ) {
+        where.push(`json_extract(data, '$.state.data.${field}') = ?`);
+        params.push(value);
+      } else complete = false;
+    }
+    const index = query.contract !== undefined && !query.consumed ? ' INDEXED BY vault_unconsumed' : '';
+    let sql = `SELECT data FROM vault${index}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid`;
+    if (complete && query.limit !== undefined) {
+      sql += ' LIMIT ?';
+      params.push(Math.max(0, query.limit));
+    }
+    let statement = this.listStatements.get(sql);
+    if (!statement) this.listStatements.set(sql, (statement = this.db.prepare(sql).pluck()));
     const result: VaultState[] = [];
-    for (const row of rows) {
+    for (const row of statement.all(...params)) {
       const state = JSON.parse(row as string) as VaultState;
       if (!matchesVaultQuery(state, query)) continue;
       result.push(state);
