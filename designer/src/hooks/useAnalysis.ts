@@ -61,7 +61,10 @@ export function useAnalysis(
             const [from, spec] = key.split('\n') as [string, string];
             checker.hostModules.set(from, spec, await fetchHostModule(from, spec));
           }),
-        ).then(() => setHostsVersion((v) => v + 1));
+        ).then(
+          () => setHostsVersion((v) => v + 1),
+          (error: unknown) => console.error('cannot read host modules', error),
+        );
       }
     }, DEBOUNCE_MS);
     return () => clearTimeout(timer);
