@@ -8,8 +8,8 @@
 import type { FlowDecl } from '../../ast.js';
 import { extractProgram, type ProtocolProgram } from '../../protocol/program.js';
 import { checkPair, type ProtocolFault } from '../../protocol/simulate.js';
-import type { CordappUnit, ParsedFile } from '../program.js';
-import type { TypeInfo } from '../typeInfo.js';
+import { buildFileScope, LIBRARY_SPECIFIER, type CordappUnit, type ParsedFile } from '../program.js';
+import { TypeInfo } from '../typeInfo.js';
 import type { Rule, RuleContext } from './context.js';
 
 const faultsByUnit = new WeakMap<CordappUnit, ProtocolFault[]>();
@@ -175,6 +175,32 @@ export function unitPrograms(context: RuleContext): Map<string, ProtocolProgram>
   return programs;
 }
 
+const libraryProgramsByUnit = new WeakMap<CordappUnit, Map<string, ProtocolProgram>>();
+
+/**
+ * The flow library's programs, when the CorDapp imports it: a conversation that goes through library flows
+ * (`call TwoPartyTradeSeller(session, ...)`) is followed into them. Computed once per library unit.
+ */
+function libraryPrograms(context: RuleContext): Map<string, ProtocolProgram> | undefined {
+  const imports = context.unit.files.some((f) =>
+    f.document.items.some((i) => i.kind === 'ImportDecl' && i.source === LIBRARY_SPECIFIER),
+  );
+  if (!imports) return undefined;
+  const unit = context.program.libraryUnit();
+  if (!unit) return undefined;
+  let programs = libraryProgramsByUnit.get(unit);
+  if (!programs) {
+    programs = new Map();
+    for (const file of unit.files) {
+      const info = new TypeInfo(buildFileScope(file, unit, context.program));
+      for (const item of file.document.items)
+        if (item.kind === 'FlowDecl') programs.set(item.name.name, extractProgram(item, info, file.path));
+    }
+    libraryProgramsByUnit.set(unit, programs);
+  }
+  return programs;
+}
+
 function protocolMemo(context: RuleContext): ProtocolMemo {
   const fresh = (): ProtocolMemo => ({ files: new Map(), pairs: new WeakMap() });
   if (!context.memo) return fresh();
@@ -191,12 +217,14 @@ function unitFaults(context: RuleContext): ProtocolFault[] {
   if (!faults) {
     faults = [];
     const memo = protocolMemo(context);
-    const programs = unitPrograms(context);
+    const own = unitPrograms(context);
+    // the CorDapp's own pairs, with calls followed into the flow library's flows too
+    const programs = new Map([...(libraryPrograms(context) ?? []), ...own]);
     const responders = new Map<string, ProtocolProgram>();
-    for (const p of programs.values())
+    for (const p of own.values())
       if (p.kind === 'responder' && p.respondsTo !== undefined && !responders.has(p.respondsTo))
         responders.set(p.respondsTo, p);
-    for (const initiator of programs.values()) {
+    for (const initiator of own.values()) {
       if (initiator.kind !== 'initiating') continue;
       const responder = responders.get(initiator.flow);
       if (!responder) continue;
