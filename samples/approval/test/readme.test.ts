@@ -1,7 +1,7 @@
 /** The commands of samples/approval/README.md, run through the built flowc, give what the README says. */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanUp, ensureBuilt, flowc, readmeCommands } from './readme.js';
+import { cleanUp, ensureBuilt, flowc, readmeCommands } from '../../../test/utils/readmeCommands.js';
 
 const commands = readmeCommands(path.resolve(import.meta.dirname, '../README.md'));
 

@@ -1,6 +1,6 @@
 /**
- * Runs the `npx flowc ...` commands of a sample's README through the built CLI (`node bin/flowc.js`), as a reader
- * would type them, and reads what each should give from the comment after it: `# Result: X` (exit 0 and exactly
+ * Shared by the samples' README tests (`readme.test.ts` of each sample). Runs the `npx flowc ...` commands of a
+ * sample's README through the built CLI (`node bin/flowc.js`), as a reader would type them, and reads what each should give from the comment after it: `# Result: X` (exit 0 and exactly
  * that line on stdout), `# exit N: text` (exit N and the text on stderr), or nothing (exit 0). A `sleep N` line
  * waits N seconds. Store directories written as `/tmp/NAME` are replaced by a fresh temporary directory per README.
  */
@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-export const ROOT = path.resolve(import.meta.dirname, '../../..');
+export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface Ran {
   status: number | null;
