@@ -6,6 +6,7 @@ import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type * as A from './ast.js';
 import { IssueCodes, type Diagnostic } from './diagnostics.js';
 import { parseExpressionTokens } from './parser.js';
+import { attachDocs, findInterpolationEnd } from './sourceText.js';
 import { escapeEnd, flowLexer, RESERVED_WORDS, scanString } from './tokens.js';
 
 type Children = Record<string, CstElement[] | undefined>;
@@ -856,73 +857,6 @@ export class AstBuilder {
   }
 }
 
-/** The index of the `}` closing an interpolation that starts at `from`, skipping nested braces and strings. */
-function findInterpolationEnd(raw: string, from: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = from; i < raw.length - 1; i++) {
-    const ch = raw[i];
-    if (ch === '\\') {
-      i = escapeEnd(raw, i) - 1;
-    } else if (inString) {
-      if (ch === '"') inString = false;
-    } else if (ch === '"') {
-      inString = true;
-    } else if (ch === '{') {
-      depth++;
-    } else if (ch === '}') {
-      if (depth === 0) return i;
-      depth--;
-    }
-  }
-  return raw.length - 1;
-}
-
 function unquote(image: string): string {
   return image.slice(1, scanString(image, 0).terminated ? -1 : undefined);
-}
-
-/** `///` lines directly above a declaration, a field or a progress step become its `doc`. */
-function attachDocs(items: A.TopLevelItem[], comments: A.Comment[]): void {
-  const docs = comments.filter((c) => c.style === 'doc');
-  if (docs.length === 0) return;
-  const byEndLine = new Map<number, A.Comment>();
-  for (const doc of docs) byEndLine.set(doc.loc.line, doc);
-  const docAbove = (line: number): string | undefined => {
-    const lines: string[] = [];
-    for (let l = line - 1; byEndLine.has(l); l--) {
-      // line ends trimmed, as the formatter prints them
-      const text = byEndLine.get(l)!.text.replace(/^\/\/\/ ?/, '');
-      lines.unshift(text.trimEnd());
-    }
-    return lines.length ? lines.join('\n') : undefined;
-  };
-  const annotate = (node: { doc?: string; loc: A.SourceLocation }): void => {
-    const doc = docAbove(node.loc.line);
-    if (doc !== undefined) node.doc = doc;
-  };
-  // a field, member or step on the line that opens its container: the doc above that line is the container's
-  const annotateBelow =
-    (line: number) =>
-    (node: { doc?: string; loc: A.SourceLocation }): void => {
-      if (node.loc.line > line) annotate(node);
-    };
-  for (const item of items) {
-    switch (item.kind) {
-      case 'MessageDecl':
-        annotate(item);
-        item.fields.forEach(annotateBelow(item.name.loc.line));
-        break;
-      case 'EnumDecl':
-        annotate(item);
-        item.members.forEach(annotateBelow(item.name.loc.line));
-        break;
-      case 'FlowDecl':
-        annotate(item);
-        item.progress?.steps.forEach(annotateBelow(item.progress.loc.line));
-        break;
-      default:
-        break;
-    }
-  }
 }
