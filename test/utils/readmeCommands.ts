@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -102,4 +103,13 @@ export function flowc(args: string[], sleep?: number): Promise<Ran> {
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/** Runs one README command and checks it gives what the README says after it: exit status, stdout, stderr. */
+export async function runAsWritten(command: ReadmeCommand): Promise<void> {
+  const ran = await flowc(command.args, command.sleep);
+  const shown = `${command.line}\n${ran.stdout}${ran.stderr}`;
+  expect(ran.status, shown).toBe(command.exit);
+  if (command.stdout !== undefined) expect(ran.stdout, shown).toBe(command.stdout);
+  if (command.stderr !== undefined) expect(ran.stderr, shown).toContain(command.stderr);
 }

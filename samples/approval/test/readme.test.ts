@@ -1,7 +1,7 @@
 /** The commands of samples/approval/README.md, run through the built flowc, give what the README says. */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanUp, ensureBuilt, flowc, readmeCommands } from '../../../test/utils/readmeCommands.js';
+import { cleanUp, ensureBuilt, readmeCommands, runAsWritten } from '../../../test/utils/readmeCommands.js';
 
 const commands = readmeCommands(path.resolve(import.meta.dirname, '../README.md'));
 
@@ -20,11 +20,7 @@ describe('samples/approval/README.md', () => {
   it.concurrent.each(commands.map((c) => [c.line, c] as const))(
     'works as written: %s',
     async (_, command) => {
-      const ran = await flowc(command.args);
-      const shown = `${command.line}\n${ran.stdout}${ran.stderr}`;
-      expect(ran.status, shown).toBe(command.exit);
-      if (command.stdout !== undefined) expect(ran.stdout, shown).toBe(command.stdout);
-      if (command.stderr !== undefined) expect(ran.stderr, shown).toContain(command.stderr);
+      await runAsWritten(command);
     },
   );
 });

@@ -1,7 +1,13 @@
 /** The commands of samples/iou/README.md, run in order through the built flowc, give what the README says. */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanUp, ensureBuilt, flowc, readmeCommands } from '../../../test/utils/readmeCommands.js';
+import {
+  cleanUp,
+  ensureBuilt,
+  flowc,
+  readmeCommands,
+  runAsWritten,
+} from '../../../test/utils/readmeCommands.js';
 
 const commands = readmeCommands(path.resolve(import.meta.dirname, '../README.md'));
 const [check, ...session] = commands;
@@ -29,11 +35,7 @@ describe('samples/iou/README.md', () => {
     'works as written, one command after the other on the same nodes',
     async () => {
       for (const command of session) {
-        const ran = await flowc(command.args);
-        const shown = `${command.line}\n${ran.stdout}${ran.stderr}`;
-        expect(ran.status, shown).toBe(command.exit);
-        if (command.stdout !== undefined) expect(ran.stdout, shown).toBe(command.stdout);
-        if (command.stderr !== undefined) expect(ran.stderr, shown).toContain(command.stderr);
+        await runAsWritten(command);
       }
     },
     90_000,
