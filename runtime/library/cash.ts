@@ -9,7 +9,7 @@ import type {
   StateAndRef as Sar,
   TransactionState,
 } from '../ledger/types.js';
-import type { FlowContext, SignedTransaction, StateAndRef } from './ledger.ts';
+import { ledger, type FlowContext, type SignedTransaction, type StateAndRef } from './ledger.js';
 
 export type Party = string;
 export type Decimal = number;
@@ -61,10 +61,6 @@ defineContract(CASH, (tx: LedgerTransaction) => {
       `Cash in ${key.replace('/', ' issued by ')} is not conserved (${rest > 0 ? 'lost' : 'created'} ${Math.abs(rest)})`,
     );
 });
-
-function ledger(ctx: FlowContext): LedgerServices {
-  return ctx.ledger;
-}
 
 /** A transaction issuing cash to `owner`, signed by this node as its issuer (no notary needed). */
 export function issueCash(ctx: FlowContext, amount: Amount, owner: Party, notary: Party): SignedTransaction {

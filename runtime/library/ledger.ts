@@ -42,7 +42,8 @@ type Opaque<T> = T & { readonly __opaque?: never };
 const stx = (t: SignedTransaction): Stx => t as unknown as Stx;
 const out = <T>(value: unknown): T => value as Opaque<T>;
 
-function ledger(ctx: FlowContext): LedgerServices {
+/** The node's ledger services for this step (host functions called within a step have them). */
+export function ledger(ctx: FlowContext): LedgerServices {
   if (!ctx.ledger) throw new Error('The runtime gave this flow no ledger services.');
   return ctx.ledger;
 }
