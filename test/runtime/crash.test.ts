@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MockNetwork } from '../../runtime/mockNetwork.js';
-import { network } from './helpers.js';
+import { crashOnce, network, type CrashPoint } from './helpers.js';
 
 const NODES = ['Buyer', 'Seller', 'Notary'];
 const PARAMS = { seller: 'Seller', notary: 'Notary', item: 'apples', quantity: 3 };
@@ -32,42 +32,27 @@ function summary(net: MockNetwork) {
   );
 }
 
-async function run(crash?: { node: string; at: number; when: 'afterCommit' | 'afterExecute' }) {
-  let crashed = false;
+async function run(point?: CrashPoint) {
+  const crash = crashOnce(point);
+  const net = await network('threeparty', NODES, { maxBatchSteps: 1, hooks: crash.hooks });
   // the commits made while the network is set up (the node's keys, installing the CorDapp) are not counted
-  const base = new Map<string, number>();
-  const net = await network('threeparty', NODES, {
-    maxBatchSteps: 1,
-    hooks: (name) =>
-      crash && name === crash.node
-        ? {
-            [crash.when]: (commit: number) => {
-              if (!crashed && base.has(name) && commit === base.get(name)! + crash.at) {
-                crashed = true;
-                return 'crash';
-              }
-            },
-          }
-        : undefined,
-  });
-  for (const name of NODES) base.set(name, net.node(name).commitCount);
+  crash.startCounting(net, NODES);
   const handle = net.start('Buyer', 'Buy', PARAMS);
   await net.runUntilIdle();
-  if (crashed) {
-    await net.restart(crash!.node);
+  if (crash.crashed) {
+    await net.restart(point!.node);
     await net.runUntilIdle();
   }
   const outcome = await net.node('Buyer').waitFor(handle.id);
-  return { net, outcome, crashed, base };
+  return { net, outcome, crashed: crash.crashed, crash };
 }
 
 describe('crash at every step', () => {
   it('ends every run with the clean run result and no duplicated effect', async () => {
     const clean = await run();
-    const setUp = clean.base;
     expect(clean.outcome).toMatchObject({ status: 'done' });
     const expected = summary(clean.net);
-    const commits = Object.fromEntries(NODES.map((n) => [n, clean.net.node(n).commitCount - setUp.get(n)!]));
+    const commits = Object.fromEntries(NODES.map((n) => [n, clean.crash.counted(clean.net, n)]));
     let runs = 0;
     for (const node of NODES) {
       expect(commits[node]).toBeGreaterThan(2);

@@ -7,31 +7,20 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMockNetwork, type LoadedCordapp, type MockNetwork } from '../../../runtime/index.js';
 import { buildAndLoadCordapp } from '../../../runtime/node/index.js';
+import { crashOnce, type CrashPoint } from '../../../test/runtime/helpers.js';
 
 const TRADE = path.resolve(import.meta.dirname, '..');
 const NODES = ['Seller', 'Buyer', 'Notary'];
-type When = 'afterCommit' | 'afterExecute';
 
-async function run(trade: LoadedCordapp, crash?: { node: string; at: number; when: When }) {
-  let crashed = false;
-  const base = new Map<string, number>();
+async function run(trade: LoadedCordapp, point?: CrashPoint) {
+  const crash = crashOnce(point);
   let n = 0;
   const net = await createMockNetwork({
     nodes: NODES,
     cordapps: [trade],
     newId: () => `flow-${++n}`,
     maxBatchSteps: 1,
-    hooks: (name) =>
-      crash && name === crash.node
-        ? {
-            [crash.when]: (commit: number) => {
-              if (!crashed && base.has(name) && commit === base.get(name)! + crash.at) {
-                crashed = true;
-                return 'crash';
-              }
-            },
-          }
-        : undefined,
+    hooks: crash.hooks,
   });
   net.start('Buyer', 'IssueCash', { amount: { quantity: 1000, currency: 'USD' }, notary: 'Notary' });
   net.start('Seller', 'IssueCommodity', {
@@ -41,15 +30,15 @@ async function run(trade: LoadedCordapp, crash?: { node: string; at: number; whe
     notary: 'Notary',
   });
   await net.runUntilIdle();
-  for (const name of NODES) base.set(name, net.node(name).commitCount);
+  crash.startCounting(net, NODES);
   const sale = net.start('Seller', 'SellerFlow', {
     buyer: 'Buyer',
     assetId: 'lot-1',
     price: { quantity: 400, currency: 'USD' },
   });
   await net.runUntilIdle();
-  if (crashed) {
-    await net.restart(crash!.node);
+  if (crash.crashed) {
+    await net.restart(point!.node);
     await net.runUntilIdle();
   }
   const record = net.node('Seller').flow(sale.id)!;
@@ -58,7 +47,7 @@ async function run(trade: LoadedCordapp, crash?: { node: string; at: number; whe
     result: record.result,
     error: record.error ?? record.hospital?.error,
   };
-  return { net, outcome, crashed, base };
+  return { net, outcome, crashed: crash.crashed, crash };
 }
 
 /** Each node's ledger: its transactions (ids), its vault, and a notary's commits. */
@@ -88,7 +77,7 @@ describe('crash at every step of the trade', () => {
     const expected = ledger(clean.net);
     let runs = 0;
     for (const node of NODES) {
-      const commits = clean.net.node(node).commitCount - clean.base.get(node)!;
+      const commits = clean.crash.counted(clean.net, node);
       expect(commits).toBeGreaterThan(2);
       for (let at = 1; at <= commits; at++) {
         for (const when of ['afterCommit', 'afterExecute'] as const) {
