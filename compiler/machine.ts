@@ -19,6 +19,8 @@ export interface ActionCode {
   kind: 'assign' | 'emit';
   /** A JavaScript expression over `c` (context) and `e` (event): the context update, or the emitted event. */
   code: string;
+  /** For an `emit` of a progress step or a suspension's effect: the effect's type (`flow.progress`, `flow.call`...). */
+  effect?: string;
 }
 
 export interface TraceLocation {
@@ -81,8 +83,8 @@ class MachineBuilder {
 
   constructor(private readonly ir: FlowIR) {}
 
-  private action(name: string, kind: ActionCode['kind'], code: string): { type: string } {
-    this.actions[name] = { kind, code };
+  private action(name: string, kind: ActionCode['kind'], code: string, effect?: string): { type: string } {
+    this.actions[name] = effect ? { kind, code, effect } : { kind, code };
     return { type: name };
   }
 
@@ -125,6 +127,7 @@ class MachineBuilder {
             name,
             'emit',
             `({ type: ${json(FlowEffects.Progress)}, step: ${json(op.step)}, label: ${json(this.labelOf(op.step))} })`,
+            FlowEffects.Progress,
           ),
         ];
     }
@@ -260,7 +263,15 @@ class MachineBuilder {
         on[FlowEvents.TimerFired] = { target: node.next };
         break;
     }
-    return { entry: [this.action(`${id}.wait`, 'emit', effect)], on };
+    const kinds = {
+      receive: 'Receive',
+      open: 'Open',
+      call: 'Call',
+      input: 'Input',
+      external: 'External',
+      sleep: 'Sleep',
+    } as const;
+    return { entry: [this.action(`${id}.wait`, 'emit', effect, FlowEffects[kinds[s.kind]])], on };
   }
 }
 

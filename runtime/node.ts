@@ -239,7 +239,7 @@ export class FlowNode {
 
   /** The flow's progress records and its sub-flows' as a tree. */
   progressTree(flowId: string): ProgressTree | undefined {
-    return progressTreeOf(this.store, flowId);
+    return progressTreeOf(this.store, flowId, this.core.declaredProgress);
   }
 
   /**
@@ -247,7 +247,7 @@ export class FlowNode {
    * it is committed. Returns the function that stops it.
    */
   subscribeProgress(flowId: string, observer: (event: ProgressEvent) => void): () => void {
-    for (const event of progressEventsOf(this.store, flowId)) observer(event);
+    for (const event of progressEventsOf(this.store, flowId, this.core.declaredProgress)) observer(event);
     const observers = this.core.progressObservers;
     let set = observers.get(flowId);
     if (!set) observers.set(flowId, (set = new Set()));

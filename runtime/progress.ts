@@ -39,28 +39,107 @@ export interface ProgressTree {
 
 type ProgressSource = Pick<CheckpointStore, 'getFlow' | 'progressOf' | 'childrenOf'>;
 
-export function progressTreeOf(store: ProgressSource, flowId: string): ProgressTree | undefined {
+/** A flow's declared progress steps (with what each tracks), by its CorDapp version and name, when installed. */
+export type DeclaredProgress = (
+  bundle: string,
+  flow: string,
+) => readonly { name: string; tracks?: string }[] | undefined;
+
+export function progressTreeOf(
+  store: ProgressSource,
+  flowId: string,
+  declared?: DeclaredProgress,
+): ProgressTree | undefined {
   const flow = store.getFlow(flowId);
-  return flow ? treeOf(store, flow) : undefined;
+  return flow ? treeOf(store, flow, declared) : undefined;
 }
 
-function treeOf(store: ProgressSource, flow: FlowRecord): ProgressTree {
-  const steps: ProgressStep[] = store
-    .progressOf(flow.id)
-    .map((r) => ({ step: r.step, label: r.label, at: r.at, children: [] }));
-  const tree: ProgressTree = { flowId: flow.id, flow: flow.flow, status: flow.status, steps, children: [] };
+function treeOf(
+  store: ProgressSource,
+  flow: FlowRecord,
+  declared: DeclaredProgress | undefined,
+): ProgressTree {
+  const tree: ProgressTree = {
+    flowId: flow.id,
+    flow: flow.flow,
+    status: flow.status,
+    steps: [],
+    children: [],
+  };
   if (flow.step !== undefined) tree.current = flow.step;
+  // steps by their index in the flow's records: sub-flows hang under them
+  const byIndex: ProgressStep[] = [];
+  // the inlined sub-flows (frames) open at the record being read, outermost first, with their state path
+  const open: { path: string; tree: ProgressTree }[] = [];
+  for (const record of store.progressOf(flow.id)) {
+    const frames = record.frames ?? [];
+    let same = 0;
+    let path = '';
+    while (same < open.length && same < frames.length) {
+      path += `${frames[same]![0]}/`;
+      if (open[same]!.path !== path) break;
+      same++;
+    }
+    open.length = same;
+    for (let i = same; i < frames.length; i++) {
+      const parent = i === 0 ? tree : open[i - 1]!.tree;
+      const child: ProgressTree = {
+        flowId: flow.id,
+        flow: frames[i]![1],
+        status: 'done',
+        steps: [],
+        children: [],
+      };
+      hang(parent, child, declared?.(flow.bundle, parent.flow));
+      open.push({ path: `${i === 0 ? '' : open[i - 1]!.path}${frames[i]![0]}/`, tree: child });
+    }
+    const step: ProgressStep = { step: record.step, label: record.label, at: record.at, children: [] };
+    (frames.length ? open[frames.length - 1]!.tree : tree).steps.push(step);
+    byIndex[record.index] = step;
+  }
+  // a frame the flow is still in (its state is inside it) shares the flow's status and is at its last step
+  const state = (flow.snapshot as { value?: unknown } | null)?.value;
+  for (const { path, tree: frame } of open) {
+    const inside = typeof state === 'string' && state.startsWith(path);
+    if (inside || TERMINAL_STATUSES.has(flow.status)) frame.status = flow.status;
+    if (inside) frame.current = frame.steps[frame.steps.length - 1]?.step;
+    if (frame.current === undefined) delete frame.current;
+  }
   for (const child of store.childrenOf(flow.id)) {
-    const subtree = treeOf(store, child);
-    const under = child.parentProgress === undefined ? undefined : steps[child.parentProgress];
+    const subtree = treeOf(store, child, declared);
+    const under = child.parentProgress === undefined ? undefined : byIndex[child.parentProgress];
     (under ? under.children : tree.children).push(subtree);
   }
   return tree;
 }
 
+const TERMINAL_STATUSES = new Set<FlowStatus>(['done', 'failed', 'killed']);
+
+/**
+ * Hangs an inlined sub-flow's tracker under its caller's: at the last step declared to track it, else the current
+ * step, else before the caller's first step.
+ */
+function hang(
+  parent: ProgressTree,
+  child: ProgressTree,
+  declared: readonly { name: string; tracks?: string }[] | undefined,
+): void {
+  const tracking = declared?.find((p) => p.tracks === child.flow)?.name;
+  const steps = parent.steps;
+  let under: ProgressStep | undefined;
+  if (tracking !== undefined)
+    for (let i = steps.length - 1; i >= 0 && !under; i--) if (steps[i]!.step === tracking) under = steps[i];
+  under ??= steps[steps.length - 1];
+  (under ? under.children : parent.children).push(child);
+}
+
 /** The history of a flow's progress as the events a live subscriber would have seen, in order. */
-export function progressEventsOf(store: ProgressSource, flowId: string): ProgressEvent[] {
-  const tree = progressTreeOf(store, flowId);
+export function progressEventsOf(
+  store: ProgressSource,
+  flowId: string,
+  declared?: DeclaredProgress,
+): ProgressEvent[] {
+  const tree = progressTreeOf(store, flowId, declared);
   if (!tree) return [];
   const root = store.getFlow(flowId)!;
   const prefix: string[] = [];

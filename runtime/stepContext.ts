@@ -5,6 +5,8 @@
  */
 
 export interface StepServices {
+  /** The flow the step is of: the id of an inlined sub-flow's code, whose context (a frame) does not hold it. */
+  readonly flowId?: string;
   readonly ledger?: unknown;
 }
 
@@ -23,6 +25,6 @@ export function withStepServices<T>(services: StepServices, work: () => T): T {
 
 /** The context a host function receives: `{ flowId, me, ledger }`. */
 export function stepContext(c: Record<string, unknown>): { flowId: string; me: string; ledger?: unknown } {
-  const context = { flowId: String(c['$flowId']), me: String(c['$me']) };
+  const context = { flowId: String(c['$flowId'] ?? current?.flowId), me: String(c['$me']) };
   return current?.ledger === undefined ? context : { ...context, ledger: current.ledger };
 }

@@ -52,6 +52,8 @@ export interface FlowWait {
   backoffMs?: number;
   /** When the wait began (ms). */
   since: number;
+  /** `call` from inside an inlined sub-flow: its frames (see `ProgressRecord.frames`), for the child's tracker. */
+  frames?: [string, string][];
 }
 
 export interface FlowError {
@@ -187,6 +189,11 @@ export interface ProgressRecord {
   step: string;
   label: string;
   at: number;
+  /**
+   * For a step of an inlined sub-flow (compiler/inline.ts): the frames it ran in, from the flow down, each the
+   * call's state and the flow called. The progress tree shows them as child trackers, as sub-flows'.
+   */
+  frames?: [string, string][];
 }
 
 export interface InstalledBundle {

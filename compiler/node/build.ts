@@ -37,6 +37,7 @@ import type { Type } from '../../language/types.js';
 import { typeToString } from '../../language/types.js';
 import type { FlowIR } from '../ir.js';
 import { lowerFile } from '../lower.js';
+import { inlineSubflows } from '../inline.js';
 import { generateMachine, type MachineArtifact } from '../machine.js';
 import { protocolSkeleton } from '../fingerprint.js';
 import {
@@ -163,9 +164,12 @@ export async function buildCordapp(dir: string, options: BuildOptions = {}): Pro
     throw new InputError(
       `the flow ${clash.ir.name} is declared both in the CorDapp and in the flow library (${clash.ir.file}): rename the CorDapp's`,
     );
-  const withMachines = time('machines', () =>
-    flows.map((f) => ({ ...f, machine: generateMachine(f.ir) as MachineArtifact })),
-  );
+  const withMachines = time('machines', () => {
+    const generated = flows.map((f) => ({ ...f, machine: generateMachine(f.ir) as MachineArtifact }));
+    // calls of inline sub-flows become states of the caller's machine (compiler/inline.ts)
+    const inlined = inlineSubflows(generated);
+    return generated.map((f, i) => ({ ...f, machine: inlined[i]! }));
+  });
 
   const emitStart = performance.now();
   const emitInput = {

@@ -123,11 +123,16 @@ export function implementationsSource(input: EmitInput): string {
     `${pad(1)}// the runtime gives host functions their context (with the node's ledger services) when it has one`,
     `${pad(1)}const ctx = (c: Context) => (rt && rt.context ? rt.context(c) : baseContext(c));`,
     `${pad(1)}void ctx;`,
+    `${pad(1)}// every flow's host functions: a flow's own are \`h\`, an inlined sub-flow's code reaches its own through \`H\``,
+    `${pad(1)}const H: Record<string, Record<string, any>> = {`,
+    ...input.flows.map(({ ir, fileDir }) => `${pad(2)}${quoted(ir.name)}: ${hostObject(ir, fileDir)},`),
+    `${pad(1)}};`,
     `${pad(1)}return {`,
   ];
-  for (const { ir, machine, fileDir } of input.flows) {
+  for (const { ir, machine } of input.flows) {
     body.push(`${pad(2)}${quoted(ir.name)}: (() => {`);
-    body.push(`${pad(3)}const h: Record<string, any> = ${hostObject(ir, fileDir)};`);
+    body.push(`${pad(3)}const h = H[${quoted(ir.name)}]!;`);
+    body.push(`${pad(3)}void h;`);
     body.push(`${pad(3)}return {`, `${pad(4)}actions: {`);
     for (const [name, action] of Object.entries(machine.actions)) {
       const creator = action.kind === 'assign' ? 'x.assign' : 'x.emit';

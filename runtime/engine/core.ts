@@ -9,7 +9,7 @@
 import type { KeyPair } from '../ledger/crypto.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import type { LoadedCordapp } from '../cordapp.js';
+import type { LoadedCordapp, ManifestFlow } from '../cordapp.js';
 import { backoffDelay, errorMessage, isTransientError } from '../hospital.js';
 import type { Envelope, Transport, WireMessage } from '../messages.js';
 import type { FlowOutcome, NodeEvent, NodeHooks, NodeOptions } from '../node.js';
@@ -31,6 +31,8 @@ import { outcomeOf, TERMINAL } from './records.js';
 import { handleWire } from './sessions.js';
 import { processEvent } from './steps.js';
 import { armResend, armTimer } from './timers.js';
+
+type ProgressDeclaration = ManifestFlow['progress'][number];
 
 /** How many times a commit refused with a busy or locked store is tried again before the node stops. */
 const COMMIT_ATTEMPTS = 20;
@@ -376,19 +378,25 @@ export class NodeCore {
 
   // ---- observers ---------------------------------------------------------------------------------------------------
 
+  /** A flow's declared progress steps, by its CorDapp version and name (for the trees of inlined sub-flows). */
+  readonly declaredProgress = (bundle: string, flow: string): ProgressDeclaration[] | undefined =>
+    this.cordapps.get(bundle)?.flows.get(flow)?.manifest.progress;
+
   publishProgress(flow: FlowRecord, record: ProgressRecord): void {
     // nobody has ever subscribed: nothing to tell, and no ancestor to read from the store
     if (this.progressObservers.size === 0) return;
-    // the flow and each ancestor: a subscriber to a flow sees its sub-flows' steps, nested
-    const path: string[] = [];
-    let depth = 0;
+    // the flow and each ancestor: a subscriber to a flow sees its sub-flows' steps, nested; a step of an inlined
+    // sub-flow is one level deeper per frame
+    const frames = record.frames?.map((f) => f[1]) ?? [];
+    const path: string[] = [...frames];
+    let depth = frames.length;
     for (let f: FlowRecord | undefined = flow; f; f = f.parent ? this.store.getFlow(f.parent) : undefined) {
       path.unshift(f.flow);
       if (f !== flow) depth++;
     }
     const event: ProgressEvent = {
       flowId: flow.id,
-      flow: flow.flow,
+      flow: frames[frames.length - 1] ?? flow.flow,
       path,
       depth,
       step: record.step,
@@ -402,7 +410,7 @@ export class NodeCore {
     ) {
       const observers = this.progressObservers.get(f.id);
       if (!observers) continue;
-      for (const observer of observers) observer({ ...event, depth: d });
+      for (const observer of observers) observer({ ...event, depth: d + frames.length });
     }
   }
 

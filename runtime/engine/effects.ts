@@ -34,7 +34,9 @@ export function applyEffect(
         label: String(effect['label'] ?? effect['step']),
         at,
       };
-      flow.step = record.step;
+      const frames = effect['frames'] as [string, string][] | undefined;
+      if (frames?.length) record.frames = frames;
+      else flow.step = record.step;
       core.batch.writes.progress.push(record);
       core.batch.after.push(() => core.publishProgress(flow, record));
       return undefined;
@@ -68,12 +70,16 @@ export function applyEffect(
     }
     case 'flow.open':
       return wait({ party: String(effect['party']) });
-    case 'flow.call':
-      return wait({
+    case 'flow.call': {
+      const w = wait({
         callee: String(effect['flow']),
         calleeKind: String(effect['flowKind']),
         args: effect['args'] as unknown[],
       });
+      const frames = effect['frames'] as [string, string][] | undefined;
+      if (frames?.length) w.frames = frames;
+      return w;
+    }
     case 'flow.input': {
       const w = wait({ messageType: String(effect['messageType']), prompt: String(effect['prompt']) });
       if (typeof effect['timeoutMs'] === 'number') w.deadline = at + effect['timeoutMs'];
@@ -154,7 +160,7 @@ function startChild(core: NodeCore, parent: FlowRecord, wait: FlowWait, at: numb
     bundle: parent.bundle,
     flow: name,
     at,
-    ...trackingStep(core, parent, name),
+    ...trackingStep(core, parent, name, wait.frames),
   });
   core.putFlow(childRecord);
   const args = wait.args ?? [];
@@ -164,20 +170,32 @@ function startChild(core: NodeCore, parent: FlowRecord, wait: FlowWait, at: numb
 
 /**
  * The parent's progress record a sub-flow's tracker hangs under: the last one of the step declared to track it
- * (`Offering "..." tracks Haggle`, Corda's child progress tracker), else the current step.
+ * (`Offering "..." tracks Haggle`, Corda's child progress tracker), else the current step. Called from inside an
+ * inlined sub-flow (`frames`), the declaration and the steps are that sub-flow's.
  */
-function trackingStep(core: NodeCore, parent: FlowRecord, child: string): { parentProgress?: number } {
+function trackingStep(
+  core: NodeCore,
+  parent: FlowRecord,
+  child: string,
+  frames: [string, string][] | undefined,
+): { parentProgress?: number } {
+  const caller = frames?.length ? frames[frames.length - 1]![1] : parent.flow;
   const declared = core.cordapps
     .get(parent.bundle)
-    ?.flows.get(parent.flow)
+    ?.flows.get(caller)
     ?.manifest.progress.find((p) => p.tracks === child)?.name;
   if (declared !== undefined) {
+    const path = framePath(frames);
     const records = [
       ...core.store.progressOf(parent.id),
       ...core.batch.writes.progress.filter((r) => r.flow === parent.id),
     ];
-    const last = records.filter((r) => r.step === declared).pop();
+    const last = records.filter((r) => r.step === declared && framePath(r.frames) === path).pop();
     if (last) return { parentProgress: last.index };
   }
   return parent.progressCount > 0 ? { parentProgress: parent.progressCount - 1 } : {};
+}
+
+function framePath(frames: [string, string][] | undefined): string {
+  return frames?.map((f) => f[0]).join('/') ?? '';
 }

@@ -32,7 +32,7 @@ export function inspect(core: NodeCore, id: string): FlowInspection {
     summary: summary(core, record),
     record,
     history: core.store.historyOf(id),
-    progress: progressTreeOf(core.store, id),
+    progress: progressTreeOf(core.store, id, core.declaredProgress),
   };
   if (record.hospital) inspection.hospital = record.hospital;
   return inspection;

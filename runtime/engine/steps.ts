@@ -65,6 +65,7 @@ export function processEvent(core: NodeCore, queued: QueuedEvent): void {
   // host functions reach the node's ledger through their context, for this step only
   let ledger: LedgerServices | undefined;
   const services = {
+    flowId: flow.id,
     get ledger(): LedgerServices {
       return (ledger ??= ledgerServices(core, flow));
     },
