@@ -18,7 +18,11 @@
  * - Waiting states inside a frame record what the checkpoint holds for upgrades (`meta.context`): the caller's
  *   variables at the call plus the frame, typed by a fingerprint of the callee's machine, so a frame moves to a new
  *   version only onto the same callee.
- * - Initiating flows (which own their sessions) and recursive calls stay sub-flows (`flow.call`).
+ * - Initiating flows (which own their sessions), recursive calls, and calls inside `try` stay sub-flows
+ *   (`flow.call`). The last because a host function that throws a FlowError ends the flow whose step it is (the
+ *   runtime cannot resume a machine in the middle of a step): inlined, that would be the caller, past its `catch`.
+ *   A call outside any `try` gives the same outcome either way: the failure reaches the first caller that catches
+ *   it, or ends the top-level flow.
  *
  * Pure: artifacts in, artifacts out; the IR is only read (the graph views keep showing calls as calls).
  */
@@ -65,7 +69,10 @@ function inlineCalls(
       n.kind === 'suspend' &&
       n.suspend.kind === 'call' &&
       (n.suspend.flowKind ?? 'inline') === 'inline' &&
-      n.suspend.flow !== undefined,
+      n.suspend.flow !== undefined &&
+      // a call inside `try` stays a sub-flow: its host functions may throw a FlowError, which ends the step's
+      // flow; as a sub-flow, that flow is the callee, and the caller's `catch` sees it fail
+      n.onError === FAILED,
   );
   if (calls.length === 0) return machine;
   const states = { ...(machine.config['states'] as MachineConfig) };

@@ -268,15 +268,6 @@ describe('flows.js with machines/*.json: flows run to the end', () => {
     });
   });
 
-  /** The buyer's counter-offer, which the inlined Haggle receives. */
-  const haggled = (quantity: number): FlowEvent => ({
-    type: 'session.message',
-    session: 's1',
-    messageType: 'Amount',
-    value: { quantity, currency: 'GBP' },
-    at: 104,
-  });
-
   /** SellerFlow up to the buyer's verdict: the quote, the session, the offer. */
   const sellerStart = (verdict: string): FlowEvent[] => [
     { type: 'external.done', value: { quantity: 5, currency: 'GBP' }, at: 1 },
@@ -294,15 +285,14 @@ describe('flows.js with machines/*.json: flows run to the end', () => {
     const { steps, snapshot } = run('SellerFlow', sellerParams, [
       ...sellerStart('Accept'),
       { type: 'timer.fired', at: 103 },
-      haggled(4.5),
+      { type: 'subflow.done', output: { quantity: 4.5, currency: 'GBP' }, at: 104 },
     ]);
     expect(steps.map((s) => s.state)).toEqual([
       'await_fetchQuote',
       'open_session',
       'receive_verdict',
       'sleep_2',
-      // the inline Haggle is compiled into SellerFlow (compiler/inline.ts): it waits in its own receive
-      'call_Haggle/receive_Amount',
+      'call_Haggle',
       '$done',
     ]);
     expect(steps[0]!.effects).toEqual([
@@ -318,20 +308,18 @@ describe('flows.js with machines/*.json: flows run to the end', () => {
     expect(steps[3]!.effects).toEqual([{ type: 'flow.sleep', until: 103 }]);
     expect(steps[4]!.effects).toEqual([
       {
-        type: 'flow.progress',
-        step: 'Asking',
-        label: 'Asking for a counter-offer',
-        frames: [['call_Haggle', 'Haggle']],
+        type: 'flow.call',
+        flow: 'Haggle',
+        flowKind: 'inline',
+        args: ['s1', { quantity: 5, currency: 'GBP' }],
       },
-      { type: 'flow.send', session: 's1', messageType: 'Amount', value: { quantity: 5, currency: 'GBP' } },
-      { type: 'flow.receive', session: 's1', messageType: 'Amount' },
     ]);
     expect(steps[5]!.effects).toEqual([
       { type: 'flow.send', session: 's1', messageType: 'String', value: 'accepted' },
       { type: 'flow.progress', step: 'Done', label: 'Finished' },
       { type: 'flow.close', session: 's1' },
     ]);
-    expect(progressOf(steps)).toEqual(['Quoting', 'Offering', 'Waiting', 'Asking', 'Done']);
+    expect(progressOf(steps)).toEqual(['Quoting', 'Offering', 'Waiting', 'Done']);
     expect(snapshot.status).toBe('done');
     // two legs of 1.5 each, negated, plus (2 % 2) / 4
     expect(snapshot.output).toEqual({ result: -3 });
@@ -342,7 +330,7 @@ describe('flows.js with machines/*.json: flows run to the end', () => {
     const { steps, snapshot } = run('SellerFlow', sellerParams, [
       ...sellerStart('Accept'),
       { type: 'timer.fired', at: 103 },
-      haggled(-1),
+      { type: 'subflow.done', output: { quantity: -1, currency: 'GBP' }, at: 104 },
     ]);
     expect(steps.at(-1)!.effects).toEqual([
       {

@@ -35,7 +35,7 @@ function records(net: MockNetwork, node: string) {
 }
 
 describe('inline sub-flows', () => {
-  it('compiles calls of inline flows into the caller and keeps recursive and initiating calls as sub-flows', async () => {
+  it('compiles calls of inline flows into the caller, and keeps recursive calls and calls inside try as sub-flows', async () => {
     const tally = (await cordapp('inline')).flows.get('Tally')!;
     const states = tally.machine.config.states as Record<string, { meta?: Record<string, unknown> }>;
     const waits = Object.entries(states)
@@ -45,6 +45,8 @@ describe('inline sub-flows', () => {
     expect(waits).toEqual([
       // Countdown calls itself: inlined into Tally once, its own call stays a sub-flow
       'call_Countdown/call_Countdown call',
+      // inside `try`: a FlowError its host function throws must end Positive, not Tally
+      'call_Positive call',
       // Sum and, within it, Ask are states of Tally: the only wait left of them is Ask's receive
       'call_Sum/call_Ask/receive_Int receive',
       'open_session open',
@@ -57,14 +59,16 @@ describe('inline sub-flows', () => {
     expect(context.has['total']).toBe('Int');
   });
 
-  it('runs them in the caller: same results, a caught failure, nested progress, no sub-flow records', async () => {
+  it('runs them in the caller: same results, nested progress, no sub-flow records', async () => {
     const { net, outcome, id } = await run();
     expect(outcome).toMatchObject({ status: 'done', result: EXPECTED });
-    // Sum, Ask and Positive left no record; the recursive Countdown(2), (1), (0) did
+    // Sum and Ask left no record; the recursive Countdown(2), (1), (0) did, and Positive, which failed with its
+    // host function's FlowError, caught by Tally (or Tally would not be done)
     expect(records(net, 'Alice')).toEqual([
       ['Countdown', 'done', 'child'],
       ['Countdown', 'done', 'child'],
       ['Countdown', 'done', 'child'],
+      ['Positive', 'failed', 'child'],
       ['Tally', 'done', 'top'],
     ]);
     const alice = net.node('Alice');
@@ -82,7 +86,7 @@ describe('inline sub-flows', () => {
     ]);
     expect(tree.steps[1]!.children.map((c) => [c.flowId, c.flow, c.status])).toEqual([[id, 'Sum', 'done']]);
     // the real sub-flow hangs under the step that was current when it was called
-    expect(tree.steps[2]!.children.map((c) => c.flow)).toEqual(['Countdown']);
+    expect(tree.steps[2]!.children.map((c) => c.flow)).toEqual(['Positive', 'Countdown']);
     const events: string[] = [];
     alice.subscribeProgress(id, (e) => events.push(`${e.depth} ${e.path.join('>')} ${e.step}`))();
     expect(events.slice(0, 3)).toEqual(['0 Tally Opening', '0 Tally Summing', '1 Tally>Sum Asking']);
