@@ -52,6 +52,7 @@ export {
   type FlowRecord,
   type FlowStatus,
   type FlowWait,
+  type StoreVaultQuery,
   type WriteSet,
 } from './store.js';
 export { typeFits, valueProblem } from './valueTypes.js';

@@ -10,7 +10,7 @@
  */
 
 import type { VaultQuery, VaultState } from './ledger/services.js';
-import type { SignedTransaction } from './ledger/types.js';
+import type { SignedTransaction, StateRef } from './ledger/types.js';
 
 export type FlowStatus = 'running' | 'waiting' | 'paused' | 'done' | 'failed' | 'hospitalized' | 'killed';
 
@@ -264,6 +264,14 @@ export function isEmptyWriteSet(w: WriteSet): boolean {
   );
 }
 
+/** A vault query as a store answers it: the ledger's, and where to go on from when reading in pages. */
+export interface StoreVaultQuery extends VaultQuery {
+  /** Only the states after this one, in the query's order; none when the store holds no state `after`. */
+  after?: StateRef;
+  /** Not these states (the engine leaves out the ones its open batch changed so that they no longer answer). */
+  except?: readonly StateRef[];
+}
+
 export interface FlowQuery {
   status?: FlowStatus | readonly FlowStatus[];
   /** Only top-level flows (no sub-flows). */
@@ -306,8 +314,11 @@ export interface CheckpointStore {
   bundles(): InstalledBundle[];
   getTransaction(id: string): SignedTransaction | undefined;
   getVaultState(ref: string): VaultState | undefined;
-  /** Vault states by contract (unconsumed unless `consumed`), oldest first, filtered by `where` on their data. */
-  queryVault(query: VaultQuery): VaultState[];
+  /**
+   * Vault states by contract (unconsumed unless `consumed`), oldest first (by when the store first held them),
+   * filtered by `where` on their data, `availableTo` and `except`, after `after`, up to `limit`.
+   */
+  queryVault(query: StoreVaultQuery): VaultState[];
   /** The states a flow holds soft locks on. */
   lockedBy(flow: string): VaultState[];
   /** On a notary: the transaction that consumed a state. */
@@ -353,9 +364,17 @@ export class MemoryStore implements CheckpointStore {
     return text === undefined ? undefined : (JSON.parse(text) as VaultState);
   }
 
-  queryVault(query: VaultQuery): VaultState[] {
+  queryVault(query: StoreVaultQuery): VaultState[] {
     const result: VaultState[] = [];
-    for (const text of this.vaultStates.values()) {
+    if (query.limit !== undefined && query.limit <= 0) return result;
+    let skipping = query.after !== undefined;
+    const except = query.except?.length ? new Set(query.except) : undefined;
+    for (const [ref, text] of this.vaultStates) {
+      if (skipping) {
+        skipping = ref !== query.after;
+        continue;
+      }
+      if (except?.has(ref)) continue;
       const state = JSON.parse(text) as VaultState;
       if (!matchesVaultQuery(state, query)) continue;
       result.push(state);
@@ -588,6 +607,8 @@ export function readFlowRecord(id: string, text: string, columns: Partial<FlowRe
 export function matchesVaultQuery(state: VaultState, query: VaultQuery): boolean {
   if (query.contract !== undefined && state.state.contract !== query.contract) return false;
   if (!query.consumed && state.consumedBy !== undefined) return false;
+  if (query.availableTo && state.lockedBy !== undefined && !query.availableTo.includes(state.lockedBy))
+    return false;
   if (query.where) {
     for (const [field, value] of Object.entries(query.where))
       if (JSON.stringify(state.state.data[field]) !== JSON.stringify(value)) return false;

@@ -44,6 +44,8 @@ export interface Batch {
   sessions: Map<string, SessionRecord>;
   /** Who waits to receive on a session, as changed in this batch (null: nobody any more). */
   receiving: Map<string, string | null>;
+  /** Flows whose soft locks on vault states this batch released (`engine/ledger.ts`). */
+  releasedLocks: Set<string>;
   steps: number;
   /** Done after the commit, in order. */
   after: (() => void)[];
@@ -58,6 +60,7 @@ export function newBatch(): Batch {
     flows: new Map(),
     sessions: new Map(),
     receiving: new Map(),
+    releasedLocks: new Set(),
     steps: 0,
     after: [],
     acks: [],

@@ -6,7 +6,7 @@
  */
 import { ledgerCrypto, type KeyPair } from '../ledger/crypto.js';
 import { LedgerServices, type LedgerAccess, type VaultQuery, type VaultState } from '../ledger/services.js';
-import { matchesVaultQuery, type FlowRecord } from '../store.js';
+import { matchesVaultQuery, type FlowRecord, type StoreVaultQuery } from '../store.js';
 import type { NodeCore } from './core.js';
 
 const KEYS = 'ledger.keys';
@@ -41,14 +41,7 @@ export function ledgerServices(core: NodeCore, flow: FlowRecord): LedgerServices
     keyOf: (party) => (party === core.name ? nodeKeys(core)?.publicKey : core.transport.keyOf?.(party)),
     transaction: (id) => writes.transactions.get(id) ?? core.store.getTransaction(id),
     vaultState: (ref) => writes.vault.get(ref) ?? core.store.getVaultState(ref),
-    queryVault: (query: VaultQuery) => {
-      const found = new Map<string, VaultState>();
-      for (const state of core.store.queryVault({ ...query, limit: undefined } as VaultQuery))
-        found.set(state.ref, writes.vault.get(state.ref) ?? state);
-      for (const state of writes.vault.values()) found.set(state.ref, state);
-      const result = [...found.values()].filter((s) => matchesVaultQuery(s, query));
-      return query.limit === undefined ? result : result.slice(0, query.limit);
-    },
+    queryVault: (query: VaultQuery) => vaultStates(core, query),
     notaryCommit: (ref) => writes.notaryCommits.get(ref) ?? core.store.notaryCommit(ref),
     putTransaction: (stx) => void writes.transactions.set(stx.id, stx),
     putVaultState: (state) => void writes.vault.set(state.ref, state),
@@ -56,6 +49,55 @@ export function ledgerServices(core: NodeCore, flow: FlowRecord): LedgerServices
     verifiedSignatures: core.verifiedSignatures,
   };
   return new LedgerServices(access);
+}
+
+/** The first page of a vault read, when the caller sets no limit, and the largest page. */
+const FIRST_PAGE = 4;
+const MAX_PAGE = 512;
+
+/**
+ * The states that answer `query` as the batch sees them, oldest first: the store's, read a page at a time as the
+ * caller iterates (so coin selection reads a few rows, not the vault), each as the batch changed it; then the
+ * states the batch added. The store leaves out the states the batch changed so that they no longer answer (locked
+ * or consumed in this batch), and is asked also for those locked by flows whose locks the batch released, so that
+ * the order is the store's once the batch is committed (`test/runtime/vault.test.ts` checks it).
+ */
+export function* vaultStates(core: NodeCore, query: VaultQuery): Generator<VaultState, void, undefined> {
+  const limit = query.limit;
+  if (limit !== undefined && limit <= 0) return;
+  const writes = core.batch.writes;
+  const released = core.batch.releasedLocks;
+  const stored: StoreVaultQuery = { ...query };
+  delete stored.limit;
+  // consuming a state drops its lock too, so with consumed states the locks are checked here only
+  if (query.consumed) delete stored.availableTo;
+  else if (query.availableTo && released.size) stored.availableTo = [...query.availableTo, ...released];
+  const except: string[] = [];
+  for (const state of writes.vault.values()) if (!matchesVaultQuery(state, query)) except.push(state.ref);
+  if (except.length) stored.except = except;
+  let page = Math.min(MAX_PAGE, limit ?? FIRST_PAGE);
+  let found = 0;
+  const seen = new Set<string>();
+  for (let after: string | undefined; ;) {
+    const states = core.store.queryVault(
+      after === undefined ? { ...stored, limit: page } : { ...stored, limit: page, after },
+    );
+    for (const state of states) {
+      const current = writes.vault.get(state.ref) ?? state;
+      if (current !== state) seen.add(state.ref);
+      if (!matchesVaultQuery(current, query)) continue;
+      yield current;
+      if (++found === limit) return;
+    }
+    if (states.length < page) break;
+    after = states[states.length - 1]!.ref;
+    page = Math.min(MAX_PAGE, page * 2);
+  }
+  for (const state of writes.vault.values()) {
+    if (seen.has(state.ref) || !matchesVaultQuery(state, query)) continue;
+    yield state;
+    if (++found === limit) return;
+  }
 }
 
 /** Releases the soft locks a top-level flow holds (it ended, failed or was killed). */
@@ -69,5 +111,6 @@ export function releaseLocks(core: NodeCore, root: string): void {
     const released = { ...state };
     delete released.lockedBy;
     writes.vault.set(released.ref, released);
+    core.batch.releasedLocks.add(root);
   }
 }

@@ -38,6 +38,11 @@ export interface VaultQuery {
   where?: Record<string, unknown>;
   /** Include states consumed already (default: only unconsumed ones). */
   consumed?: boolean;
+  /**
+   * Only states free of soft locks or soft-locked by one of these flows (by default the locks do not matter).
+   * The services ask for the current flow's; the SQLite store filters it in SQL.
+   */
+  availableTo?: readonly string[];
   limit?: number;
 }
 
@@ -51,7 +56,11 @@ export interface LedgerAccess {
   keyOf(party: Party): string | undefined;
   transaction(id: string): SignedTransaction | undefined;
   vaultState(ref: StateRef): VaultState | undefined;
-  queryVault(query: VaultQuery): VaultState[];
+  /**
+   * The states that answer a query, oldest first. May be read lazily, a page at a time as the caller iterates, so
+   * a caller that stops early reads less.
+   */
+  queryVault(query: VaultQuery): Iterable<VaultState>;
   notaryCommit(ref: StateRef): string | undefined;
   putTransaction(stx: SignedTransaction): void;
   putVaultState(state: VaultState): void;
@@ -213,11 +222,18 @@ export class LedgerServices {
 
   // ---- the vault ------------------------------------------------------------------------------------------------
 
+  /** The states that answer a query and are not soft-locked by another flow, oldest first. */
   query(query: VaultQuery = {}): StateAndRef[] {
-    return this.access
-      .queryVault(query)
-      .filter((v) => v.lockedBy === undefined || v.lockedBy === this.access.flowId)
-      .map((v) => ({ ref: v.ref, state: v.state }));
+    return [...this.scan(query)];
+  }
+
+  /**
+   * `query`, read as the caller iterates: the store is read a page at a time, so a caller that stops once it has
+   * what it needs (coin selection) does not read the whole vault.
+   */
+  *scan(query: VaultQuery = {}): Generator<StateAndRef, void, undefined> {
+    for (const v of this.access.queryVault({ ...query, availableTo: [this.access.flowId] }))
+      yield { ref: v.ref, state: v.state };
   }
 
   stateAndRef(ref: StateRef): StateAndRef {

@@ -83,36 +83,35 @@ export function issueCash(ctx: FlowContext, amount: Amount, owner: Party, notary
 
 /** How much cash in `currency` the vault holds for this node (unconsumed, not locked by another flow). */
 export function cashBalance(ctx: FlowContext, currency: string): Decimal {
-  return ownCash(ledger(ctx), ctx.me, currency).reduce((sum, s) => sum + cashOf(s.state).amount.quantity, 0);
+  let sum = 0;
+  for (const s of ownCash(ledger(ctx), ctx.me, currency)) sum += cashOf(s.state).amount.quantity;
+  return sum;
 }
 
-function ownCash(services: LedgerServices, me: Party, currency: string): Sar[] {
-  return services
-    .query({ contract: CASH, where: { owner: me } })
-    .filter((s) => cashOf(s.state).amount.currency === currency);
+/** This node's cash in `currency` that is not soft-locked by another flow, oldest first, read as it is iterated. */
+function* ownCash(services: LedgerServices, me: Party, currency: string): Generator<Sar, void, undefined> {
+  for (const s of services.scan({ contract: CASH, where: { owner: me } }))
+    if (cashOf(s.state).amount.currency === currency) yield s;
 }
 
 /**
- * Selects cash of one issuer covering `amount` from the vault, oldest first, and soft-locks it for this flow.
- * Fails when the vault holds too little.
+ * Selects cash of one issuer covering `amount` from the vault, and soft-locks it for this flow. The vault is read
+ * oldest first, a page at a time, keeping a running total per issuer, and reading stops as soon as one issuer's
+ * coins cover the amount: that issuer's coins so far are chosen. So the choice is the oldest coins that cover the
+ * amount on their own: of the issuers, the one whose covering coin is the oldest (in a vault with one issuer, its
+ * oldest coins). Coins locked by another flow are skipped. Fails when no issuer's coins cover the amount.
  */
 function selectCash(services: LedgerServices, me: Party, amount: Amount): Sar[] {
-  const byIssuer = new Map<Party, Sar[]>();
-  for (const s of ownCash(services, me, amount.currency)) {
-    const issuer = cashOf(s.state).issuer;
-    byIssuer.set(issuer, [...(byIssuer.get(issuer) ?? []), s]);
-  }
-  for (const coins of byIssuer.values()) {
-    const chosen: Sar[] = [];
-    let total = 0;
-    for (const coin of coins) {
-      if (total >= amount.quantity) break;
-      chosen.push(coin);
-      total += cashOf(coin.state).amount.quantity;
-    }
-    if (total >= amount.quantity) {
-      services.lock(chosen.map((c) => c.ref));
-      return chosen;
+  const byIssuer = new Map<Party, { coins: Sar[]; total: number }>();
+  for (const coin of ownCash(services, me, amount.currency)) {
+    const issuer = cashOf(coin.state).issuer;
+    let held = byIssuer.get(issuer);
+    if (!held) byIssuer.set(issuer, (held = { coins: [], total: 0 }));
+    held.coins.push(coin);
+    held.total += cashOf(coin.state).amount.quantity;
+    if (held.total >= amount.quantity) {
+      services.lock(held.coins.map((c) => c.ref));
+      return held.coins;
     }
   }
   throw Object.assign(

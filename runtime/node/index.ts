@@ -4,6 +4,7 @@ export {
   listFlowsSql,
   MIGRATIONS,
   QUERIES,
+  queryVaultSql,
   SCHEMA_VERSION,
   SqliteStore,
   type Migration,

@@ -16,7 +16,7 @@
  * records how many were applied. A database written by a newer version of Flows is refused.
  */
 import Database from 'better-sqlite3';
-import type { VaultQuery, VaultState } from '../ledger/services.js';
+import type { VaultState } from '../ledger/services.js';
 import type { SignedTransaction } from '../ledger/types.js';
 import {
   isEmptyWriteSet,
@@ -33,6 +33,7 @@ import {
   type ProgressRecord,
   type QueuedEvent,
   type SessionRecord,
+  type StoreVaultQuery,
   type WriteSet,
 } from '../store.js';
 
@@ -244,6 +245,53 @@ export function listFlowsSql(query: FlowQuery): { sql: string; params: unknown[]
   return { sql, params };
 }
 
+/**
+ * The `queryVault` query: the contract, consumption, cursor, exceptions, soft locks and equality on plain fields of the state's
+ * data (`json_extract`) in SQL, in rowid order (the order states were first stored). `complete` is false when a
+ * `where` value is not a string or a number: SQL then selects a superset, and the caller checks each row.
+ */
+export function queryVaultSql(query: StoreVaultQuery): { sql: string; params: unknown[]; complete: boolean } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  let complete = true;
+  if (query.contract !== undefined) {
+    where.push('contract = ?');
+    params.push(query.contract);
+  }
+  if (!query.consumed) where.push('consumed_by IS NULL');
+  if (query.after !== undefined) {
+    // a ref the store does not hold has no rowid: nothing is after it
+    where.push('rowid > (SELECT rowid FROM vault WHERE ref = ?)');
+    params.push(query.after);
+  }
+  // cheap tests first (SQLite checks them in order): the JSON is read only for the rows that get that far
+  const lockers = query.availableTo;
+  if (lockers !== undefined) {
+    if (lockers.length === 0) where.push('locked_by IS NULL');
+    else if (lockers.length === 1) where.push('(locked_by IS NULL OR locked_by = ?)');
+    else where.push('(locked_by IS NULL OR locked_by IN (SELECT value FROM json_each(?)))');
+    if (lockers.length === 1) params.push(lockers[0]);
+    else if (lockers.length > 1) params.push(JSON.stringify(lockers));
+  }
+  if (query.except?.length) {
+    where.push('ref NOT IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(query.except));
+  }
+  for (const [field, value] of Object.entries(query.where ?? {})) {
+    if ((typeof value === 'string' || typeof value === 'number') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) {
+      where.push(`json_extract(data, '$.state.data.${field}') = ?`);
+      params.push(value);
+    } else complete = false;
+  }
+  const index = query.contract !== undefined && !query.consumed ? ' INDEXED BY vault_unconsumed' : '';
+  let sql = `SELECT data FROM vault${index}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid`;
+  if (complete && query.limit !== undefined) {
+    sql += ' LIMIT ?';
+    params.push(Math.max(0, query.limit));
+  }
+  return { sql, params, complete };
+}
+
 const SQLITE_CODE = /^SQLITE_(BUSY|LOCKED)(_|$)/;
 
 /**
@@ -410,35 +458,15 @@ export class SqliteStore implements CheckpointStore {
     return text === undefined ? undefined : (JSON.parse(text) as VaultState);
   }
 
-  queryVault(query: VaultQuery): VaultState[] {
-    // equality on plain fields of the state's data is filtered by SQLite; the rest (and a final check) in JavaScript
-    const where: string[] = [];
-    const params: unknown[] = [];
-    let complete = true;
-    if (query.contract !== undefined) {
-      where.push('contract = ?');
-      params.push(query.contract);
-    }
-    if (!query.consumed) where.push('consumed_by IS NULL');
-    for (const [field, value] of Object.entries(query.where ?? {})) {
-      if (
-        (typeof value === 'string' || typeof value === 'number') &&
-        /^[A-Za-z_][A-Za-z0-9_]*$/.test(field)
-      ) {
-        where.push(`json_extract(data, '$.state.data.${field}') = ?`);
-        params.push(value);
-      } else complete = false;
-    }
-    const index = query.contract !== undefined && !query.consumed ? ' INDEXED BY vault_unconsumed' : '';
-    let sql = `SELECT data FROM vault${index}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid`;
-    if (complete && query.limit !== undefined) {
-      sql += ' LIMIT ?';
-      params.push(Math.max(0, query.limit));
-    }
+  queryVault(query: StoreVaultQuery): VaultState[] {
+    const { sql, params, complete } = queryVaultSql(query);
+    const result: VaultState[] = [];
+    if (query.limit !== undefined && query.limit <= 0) return result;
     let statement = this.listStatements.get(sql);
     if (!statement) this.listStatements.set(sql, (statement = this.db.prepare(sql).pluck()));
-    const result: VaultState[] = [];
-    for (const row of statement.all(...params)) {
+    // with a `where` SQL cannot check, rows are read until `limit` of them pass the check in JavaScript
+    const rows = complete ? statement.all(...params) : statement.iterate(...params);
+    for (const row of rows) {
       const state = JSON.parse(row as string) as VaultState;
       if (!matchesVaultQuery(state, query)) continue;
       result.push(state);

@@ -73,7 +73,7 @@ export function issueCommodity(
 
 /** The lot `assetId` this node owns, from its vault. */
 export function findCommodity(ctx: FlowContext, assetId: string): StateAndRef {
-  const found = ctx.ledger.query({ contract: COMMODITY, where: { assetId, owner: ctx.me } })[0];
+  const found = ctx.ledger.query({ contract: COMMODITY, where: { assetId, owner: ctx.me }, limit: 1 })[0];
   if (!found)
     throw Object.assign(new Error(`${ctx.me} owns no commodity ${assetId}.`), { name: 'FlowError' });
   return found as unknown as StateAndRef;
@@ -81,7 +81,7 @@ export function findCommodity(ctx: FlowContext, assetId: string): StateAndRef {
 
 /** Whether this node owns the lot `assetId`. */
 export function ownsCommodity(ctx: FlowContext, assetId: string): boolean {
-  return ctx.ledger.query({ contract: COMMODITY, where: { assetId, owner: ctx.me } }).length > 0;
+  return ctx.ledger.query({ contract: COMMODITY, where: { assetId, owner: ctx.me }, limit: 1 }).length > 0;
 }
 
 export type { LibraryContext, Sar };

@@ -15,6 +15,7 @@ import {
   listFlowsSql,
   MIGRATIONS,
   QUERIES,
+  queryVaultSql,
   SCHEMA_VERSION,
   SqliteStore,
 } from '../../runtime/node/index.js';
@@ -28,6 +29,7 @@ import {
   progressRecord,
   queuedEvent,
   sessionRecord,
+  vaultState,
   waitingFlow,
   writeSet,
 } from './storeContract.js';
@@ -340,6 +342,40 @@ describe('SqliteStore: query plans', () => {
     }
   });
 
+  it("reads coin selection's pages in the index of unconsumed states, in order, from the cursor on", () => {
+    const file = newFile();
+    const s = store(file);
+    const vault = Array.from({ length: 300 }, (_, i) =>
+      vaultState(`r${i}`, {
+        contract: i % 3 ? 'Cash' : 'Token',
+        data: { owner: i % 5 ? 'A' : 'B' },
+        ...(i % 4 === 0 ? { consumedBy: 'tx' } : {}),
+        ...(i % 7 === 0 ? { lockedBy: `f${i}` } : {}),
+      }),
+    );
+    s.commit(writeSet({ vault }));
+    const db = raw(file);
+    const query = { contract: 'Cash', where: { owner: 'A' }, limit: 4 };
+    for (const analyze of [false, true]) {
+      if (analyze) db.exec('ANALYZE');
+      for (const more of [
+        {},
+        { availableTo: ['f7'], after: 'r10' },
+        { availableTo: ['f7', 'f14'], after: 'r10', except: ['r11', 'r13'] },
+      ]) {
+        const { sql, params } = queryVaultSql({ ...query, ...more });
+        const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+        const detail = rows.map((r) => r.detail).join('\n');
+        expect(detail).toMatch(
+          'after' in more
+            ? /^SEARCH vault USING INDEX vault_unconsumed \(contract=\? AND rowid>\?\)$/m
+            : /^SEARCH vault USING INDEX vault_unconsumed \(contract=\?\)$/m,
+        );
+        expect(detail).not.toMatch(/SCAN vault|USE TEMP B-TREE/);
+      }
+    }
+  });
+
   it('finds the next deadline in the index alone, and the receiver by one search', () => {
     expect(plan(QUERIES.nextDeadline, [])).toMatch(
       /^SEARCH flows USING COVERING INDEX flows_by_deadline\b[^\n]*$/,
@@ -354,6 +390,7 @@ describe('SqliteStore: the same answers as the memory store', () => {
   const flowIds = ['f0', 'f1', 'f2', 'f3'];
   const sessionIds = ['s0', 's1', 's2'];
   const keys = ['k0', 'k1'];
+  const refs = ['r0', 'r1', 'r2', 'r3'];
   const statusArb = fc.constantFrom<FlowStatus>(
     'running',
     'waiting',
@@ -414,14 +451,49 @@ describe('SqliteStore: the same answers as the memory store', () => {
       { maxLength: 2 },
     ),
     meta: fc.array(fc.tuple(fc.constantFrom(...keys), fc.string({ maxLength: 3 })), { maxLength: 2 }),
+    vault: fc.array(
+      fc
+        .record({
+          ref: fc.nat(refs.length - 1),
+          consumedBy: fc.option(fc.constantFrom('tx1', 'tx2'), { nil: undefined }),
+          lockedBy: fc.option(fc.constantFrom(...flowIds), { nil: undefined }),
+        })
+        // a state's contract and data never change (the ledger's states are immutable): only its consumption and
+        // soft lock do
+        .map(({ ref, consumedBy, lockedBy }) => {
+          const units = [1, 2, '1'][ref % 3];
+          const data = { owner: ref % 2 ? 'B' : 'A', units, tag: { units } };
+          const contract = ref < 3 ? 'Cash' : 'Token';
+          return vaultState(refs[ref]!, { contract, data, consumedBy, lockedBy });
+        }),
+      { maxLength: 3 },
+    ),
   });
+  const vaultQueryArb = fc.record(
+    {
+      contract: fc.constantFrom('Cash', 'Token'),
+      consumed: fc.boolean(),
+      where: fc.constantFrom<Record<string, unknown>>(
+        { owner: 'A' },
+        { owner: 'B', units: 1 },
+        { units: '1' },
+        { tag: { units: 2 } },
+      ),
+      availableTo: fc.subarray(flowIds, { maxLength: 3 }),
+      after: fc.constantFrom(...refs, 'r9'),
+      except: fc.subarray([...refs, 'r9']),
+      limit: fc.nat(4),
+    },
+    { requiredKeys: [] },
+  );
 
   it('after any sequence of commits, including refused ones', () => {
     fc.assert(
       fc.property(
         fc.array(writesArb, { minLength: 1, maxLength: 12 }),
         fc.integer({ min: 0, max: 6 }),
-        (steps, now) => {
+        fc.array(vaultQueryArb, { maxLength: 12 }),
+        (steps, now, vaultQueries) => {
           const memory = new MemoryStore();
           const sqlite = new SqliteStore(':memory:');
           try {
@@ -435,8 +507,8 @@ describe('SqliteStore: the same answers as the memory store', () => {
                 }
               };
               expect(outcome(sqlite)).toBe(outcome(memory));
-              expect(dumpStore(sqlite, flowIds, sessionIds, keys)).toEqual(
-                dumpStore(memory, flowIds, sessionIds, keys),
+              expect(dumpStore(sqlite, flowIds, sessionIds, keys, refs)).toEqual(
+                dumpStore(memory, flowIds, sessionIds, keys, refs),
               );
             }
             for (const status of [undefined, 'waiting', ['done', 'failed']] as const)
@@ -448,6 +520,8 @@ describe('SqliteStore: the same answers as the memory store', () => {
                   }
             for (const limit of [0, 1, 3])
               expect(sqlite.dueFlows(now, limit)).toEqual(memory.dueFlows(now, limit));
+            for (const query of vaultQueries)
+              expect(sqlite.queryVault(query), JSON.stringify(query)).toEqual(memory.queryVault(query));
           } finally {
             sqlite.close();
           }

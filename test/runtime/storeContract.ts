@@ -5,6 +5,7 @@
  * of `dueFlows`).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { VaultState } from '../../runtime/ledger/services.js';
 import {
   emptyWriteSet,
   type CheckpointStore,
@@ -92,6 +93,26 @@ export function installedBundle(hash: string, version = '1.0.0'): InstalledBundl
   return { hash, name: 'trade', version, text: `cordapp ${hash} ${version}`, installedAt: 42 };
 }
 
+/** A vault state of `contract` (default `Cash`) whose data is `data` (default owned by `A`). */
+export function vaultState(
+  ref: string,
+  fields: { contract?: string; data?: Record<string, unknown>; consumedBy?: string; lockedBy?: string } = {},
+): VaultState {
+  const state: VaultState = {
+    ref,
+    state: {
+      data: fields.data ?? { owner: 'A' },
+      contract: fields.contract ?? 'Cash',
+      participants: ['A'],
+      notary: 'Notary',
+    },
+    recordedAt: 1000,
+  };
+  if (fields.consumedBy !== undefined) state.consumedBy = fields.consumedBy;
+  if (fields.lockedBy !== undefined) state.lockedBy = fields.lockedBy;
+  return state;
+}
+
 export interface Writes {
   flows?: FlowRecord[];
   sessions?: SessionRecord[];
@@ -102,6 +123,7 @@ export interface Writes {
   progress?: ProgressRecord[];
   bundles?: InstalledBundle[];
   meta?: [string, string][];
+  vault?: VaultState[];
 }
 
 export function writeSet(w: Writes): WriteSet {
@@ -115,6 +137,7 @@ export function writeSet(w: Writes): WriteSet {
   set.progress.push(...(w.progress ?? []));
   set.bundles.push(...(w.bundles ?? []));
   for (const [k, v] of w.meta ?? []) set.meta.set(k, v);
+  for (const v of w.vault ?? []) set.vault.set(v.ref, v);
   return set;
 }
 
@@ -134,7 +157,13 @@ const ZERO: Record<FlowStatus, number> = {
 };
 
 /** Everything a store can be asked, for comparing two stores or a store before and after. */
-export function dumpStore(store: CheckpointStore, flows: string[], sessions: string[], keys: string[]) {
+export function dumpStore(
+  store: CheckpointStore,
+  flows: string[],
+  sessions: string[],
+  keys: string[],
+  refs: string[] = [],
+) {
   return {
     flows: store.listFlows(),
     byId: flows.map((id) => store.getFlow(id)),
@@ -150,6 +179,9 @@ export function dumpStore(store: CheckpointStore, flows: string[], sessions: str
     children: flows.map((id) => store.childrenOf(id)),
     bundles: store.bundles(),
     meta: keys.map((k) => store.getMeta(k)),
+    vault: store.queryVault({ consumed: true }),
+    vaultStates: refs.map((ref) => store.getVaultState(ref)),
+    locked: flows.map((id) => store.lockedBy(id)),
   };
 }
 
@@ -671,6 +703,146 @@ export function describeCheckpointStore(name: string, factory: StoreFactory): vo
       });
     });
 
+    it('keeps vault states, in the order first stored, and their soft locks', () => {
+      const store = newStore();
+      expect(store.queryVault({ consumed: true })).toEqual([]);
+      expect(store.getVaultState('a')).toBeUndefined();
+      store.commit(writeSet({ vault: [vaultState('b'), vaultState('a', { lockedBy: 'f1' })] }));
+      store.commit(
+        writeSet({ vault: [vaultState('c'), vaultState('b', { lockedBy: 'f1' }), vaultState('a')] }),
+      );
+      expect(store.getVaultState('a')).toEqual(vaultState('a'));
+      // an update keeps the state's place
+      expect(store.queryVault({}).map((v) => v.ref)).toEqual(['b', 'a', 'c']);
+      expect(store.lockedBy('f1')).toEqual([vaultState('b', { lockedBy: 'f1' })]);
+      expect(store.lockedBy('f2')).toEqual([]);
+    });
+
+    describe('vault queries', () => {
+      const owned = (owner: string, units = 1, extra: Record<string, unknown> = {}) => ({
+        owner,
+        units,
+        ...extra,
+      });
+      /** a..h in this order: `a` was stored first and locked later, `e` is consumed, `d` is another contract. */
+      function vault(): CheckpointStore {
+        const store = newStore();
+        store.commit(
+          writeSet({
+            vault: [
+              vaultState('a', { data: owned('A', 5) }),
+              vaultState('b', { data: owned('B') }),
+              vaultState('c', { data: owned('A', 5), lockedBy: 'f1' }),
+              vaultState('d', { contract: 'Token', data: owned('A') }),
+              vaultState('e', { data: owned('A'), consumedBy: 'tx1' }),
+              vaultState('f', { data: owned('A', 1, { tag: { k: 1 } }), lockedBy: 'f2' }),
+            ],
+          }),
+        );
+        store.commit(
+          writeSet({
+            vault: [
+              vaultState('a', { data: owned('A', 5), lockedBy: 'f2' }),
+              vaultState('g', { data: owned('A', 1, { tag: { k: 1 } }) }),
+              vaultState('h', { data: owned('A', 5) }),
+            ],
+          }),
+        );
+        return store;
+      }
+      const refs = (store: CheckpointStore, query: Parameters<CheckpointStore['queryVault']>[0]) =>
+        store.queryVault(query).map((v) => v.ref);
+
+      it('select by contract and consumption', () => {
+        const store = vault();
+        expect(refs(store, {})).toEqual(['a', 'b', 'c', 'd', 'f', 'g', 'h']);
+        expect(refs(store, { contract: 'Cash' })).toEqual(['a', 'b', 'c', 'f', 'g', 'h']);
+        expect(refs(store, { contract: 'Cash', consumed: true })).toEqual([
+          'a',
+          'b',
+          'c',
+          'e',
+          'f',
+          'g',
+          'h',
+        ]);
+        expect(refs(store, { contract: 'Token' })).toEqual(['d']);
+        expect(refs(store, { contract: 'Nothing' })).toEqual([]);
+        expect(store.queryVault({ contract: 'Cash', consumed: true })[3]).toEqual(
+          vaultState('e', { data: owned('A'), consumedBy: 'tx1' }),
+        );
+      });
+
+      it('filter by equal fields of the data, plain or not', () => {
+        const store = vault();
+        expect(refs(store, { contract: 'Cash', where: { owner: 'A' } })).toEqual(['a', 'c', 'f', 'g', 'h']);
+        expect(refs(store, { where: { owner: 'A', units: 5 } })).toEqual(['a', 'c', 'h']);
+        expect(refs(store, { where: { units: '5' } })).toEqual([]);
+        expect(refs(store, { where: { tag: { k: 1 } } })).toEqual(['f', 'g']);
+        expect(refs(store, { where: { tag: { k: 1 } }, limit: 1 })).toEqual(['f']);
+        expect(refs(store, { where: { owner: 'A', 'not a name': 1 } })).toEqual([]);
+        expect(refs(store, { where: { missing: 'x' } })).toEqual([]);
+      });
+
+      it('keep the states free of soft locks or locked by the flows given', () => {
+        const store = vault();
+        expect(refs(store, { contract: 'Cash', availableTo: [] })).toEqual(['b', 'g', 'h']);
+        expect(refs(store, { contract: 'Cash', availableTo: ['f1'] })).toEqual(['b', 'c', 'g', 'h']);
+        expect(refs(store, { contract: 'Cash', availableTo: ['f1', 'f2'] })).toEqual([
+          'a',
+          'b',
+          'c',
+          'f',
+          'g',
+          'h',
+        ]);
+        expect(refs(store, { contract: 'Cash', availableTo: ['f3', 'f2'] })).toEqual([
+          'a',
+          'b',
+          'f',
+          'g',
+          'h',
+        ]);
+        expect(refs(store, { contract: 'Cash', consumed: true, availableTo: [] })).toEqual([
+          'b',
+          'e',
+          'g',
+          'h',
+        ]);
+      });
+
+      it('read in pages: up to a limit, after a state, without some states', () => {
+        const store = vault();
+        const cash = { contract: 'Cash' };
+        expect(refs(store, { ...cash, limit: 2 })).toEqual(['a', 'b']);
+        expect(refs(store, { ...cash, limit: 0 })).toEqual([]);
+        expect(refs(store, { ...cash, limit: 100 })).toEqual(['a', 'b', 'c', 'f', 'g', 'h']);
+        expect(refs(store, { ...cash, after: 'b' })).toEqual(['c', 'f', 'g', 'h']);
+        expect(refs(store, { ...cash, after: 'b', limit: 2 })).toEqual(['c', 'f']);
+        // after a state the query would not give (another contract, consumed): the states stored after it
+        expect(refs(store, { ...cash, after: 'd' })).toEqual(['f', 'g', 'h']);
+        expect(refs(store, { ...cash, after: 'e' })).toEqual(['f', 'g', 'h']);
+        expect(refs(store, { ...cash, after: 'h' })).toEqual([]);
+        // after a state the store does not hold: nothing
+        expect(refs(store, { ...cash, after: 'zz' })).toEqual([]);
+        expect(refs(store, { ...cash, except: ['b', 'f', 'zz'] })).toEqual(['a', 'c', 'g', 'h']);
+        expect(refs(store, { ...cash, except: [] })).toEqual(['a', 'b', 'c', 'f', 'g', 'h']);
+        expect(refs(store, { ...cash, except: ['a', 'b'], limit: 2 })).toEqual(['c', 'f']);
+        // coin selection's query: everything at once
+        expect(
+          refs(store, {
+            ...cash,
+            where: { owner: 'A' },
+            availableTo: ['f1'],
+            after: 'a',
+            except: ['g'],
+            limit: 2,
+          }),
+        ).toEqual(['c', 'h']);
+        expect(refs(store, { where: { tag: { k: 1 } }, after: 'f', availableTo: [] })).toEqual(['g']);
+      });
+    });
+
     it('refuses a commit once closed', () => {
       const store = newStore();
       store.close();
@@ -712,12 +884,14 @@ export function describeCheckpointStore(name: string, factory: StoreFactory): vo
         progress: [progressRecord('f1', 0), progressRecord('f2', 0)],
         bundles: [installedBundle('h1')],
         meta: [['nextEventId', '5']] as [string, string][],
+        vault: [vaultState('r1', { lockedBy: 'f1' }), vaultState('r0', { consumedBy: 'tx1' })],
       };
       store.commit(writeSet(all));
       const flows = ['f1', 'f2', 'f3'];
-      const before = dumpStore(store, flows, ['s1'], ['nextEventId']);
+      const before = dumpStore(store, flows, ['s1'], ['nextEventId'], ['r0', 'r1']);
       const again = reopen(store);
-      expect(dumpStore(again, flows, ['s1'], ['nextEventId'])).toEqual(before);
+      expect(dumpStore(again, flows, ['s1'], ['nextEventId'], ['r0', 'r1'])).toEqual(before);
+      expect(again.queryVault({ consumed: true }).map((v) => v.ref)).toEqual(['r1', 'r0']);
       expect(again.getFlow('f3')).toEqual(hospitalized);
       expect(again.pendingEvents()).toEqual([queuedEvent(3, 'f2', 1), queuedEvent(4)]);
       expect(again.flowReceivingOn('s1')).toBe('f1');
