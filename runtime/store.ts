@@ -509,7 +509,7 @@ export class MemoryStore implements CheckpointStore {
       throw error;
     }
     // serialise everything first, so a value JSON cannot hold fails the commit before anything is applied
-    const flows = [...writes.flows.values()].map((f) => [f.id, JSON.stringify(f)] as const);
+    const flows = [...writes.flows.values()].map((f) => [f.id, flowRecordText(f)] as const);
     const sessions = [...writes.sessions.values()].map((s) => [s.id, JSON.stringify(s)] as const);
     const events = [...writes.eventsAdded.values()].map((e) => [e.id, JSON.stringify(e)] as const);
     const outbox = [...writes.outboxAdded.values()].map((m) => [m.id, JSON.stringify(m)] as const);
@@ -577,13 +577,91 @@ export class MemoryStore implements CheckpointStore {
   }
 }
 
+/** Marks the first writing of a value a flow record holds more than once, and each later mention of it. */
+const SHARED_ID = '$$id';
+const SHARED_VALUE = '$$v';
+const SHARED_REF = '$$ref';
+/** Set on a record written with sharing marks; a record without it is read as plain JSON. */
+const SHARED_FLAG = '$$shared';
+
+/**
+ * A flow record as stored: JSON, with every object or array its checkpoint (and wait) holds more than once written
+ * once (`{"$$id": n, "$$v": value}`, later `{"$$ref": n}`). A flow's variables often hold the same transaction
+ * several times (the one it received, the one it signed, the arguments of the flow it called, each inlined
+ * sub-flow's parameters): written out each time, they made the trade's checkpoints several kilobytes. A record
+ * with nothing shared is plain JSON. `readFlowRecord` restores the sharing.
+ */
+export function flowRecordText(flow: FlowRecord): string {
+  const seen = new Map<object, boolean>();
+  let shared = false;
+  const walk = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return;
+    if (seen.has(value)) {
+      seen.set(value, true);
+      shared = true;
+      return;
+    }
+    seen.set(value, false);
+    if (Array.isArray(value)) for (const item of value) walk(item);
+    else {
+      // a value with keys of its own that look like the marks: written plain, so it reads back as it was
+      if (SHARED_REF in value || SHARED_ID in value) clash = true;
+      for (const key in value) walk((value as Record<string, unknown>)[key]);
+    }
+  };
+  let clash = false;
+  walk(flow.snapshot);
+  walk(flow.wait);
+  if (!shared || clash) return JSON.stringify(flow);
+  const ids = new Map<object, number>();
+  const wrappers = new WeakSet<object>();
+  return JSON.stringify(
+    { [SHARED_FLAG]: true, ...flow },
+    function (this: unknown, key: string, value: unknown) {
+      if (value === null || typeof value !== 'object' || seen.get(value) !== true) return value;
+      if (key === SHARED_VALUE && wrappers.has(this as object)) return value;
+      const id = ids.get(value);
+      if (id !== undefined) return { [SHARED_REF]: id };
+      ids.set(value, ids.size);
+      const wrapper = { [SHARED_ID]: ids.size - 1, [SHARED_VALUE]: value };
+      wrappers.add(wrapper);
+      return wrapper;
+    },
+  );
+}
+
+/** Undoes the sharing marks of `flowRecordText` in a parsed record, in place: a definition precedes its uses. */
+function restoreShared(record: FlowRecord): FlowRecord {
+  const byId = new Map<number, unknown>();
+  const visit = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) value[i] = visit(value[i]);
+      return value;
+    }
+    const object = value as Record<string, unknown>;
+    if (SHARED_REF in object) return byId.get(object[SHARED_REF] as number);
+    if (SHARED_ID in object) {
+      const inner = visit(object[SHARED_VALUE]);
+      byId.set(object[SHARED_ID] as number, inner);
+      return inner;
+    }
+    for (const key in object) object[key] = visit(object[key]);
+    return object;
+  };
+  return visit(record) as FlowRecord;
+}
+
 /**
  * A stored flow record, or, when its text cannot be read, a placeholder that says so: one damaged checkpoint must
  * not stop a node from reading the others. The engine hospitalizes such a flow and never writes it back.
  */
 export function readFlowRecord(id: string, text: string, columns: Partial<FlowRecord> = {}): FlowRecord {
   try {
-    return JSON.parse(text) as FlowRecord;
+    const record = JSON.parse(text) as FlowRecord & { [SHARED_FLAG]?: true };
+    if (record[SHARED_FLAG] !== true) return record;
+    delete record[SHARED_FLAG];
+    return restoreShared(record);
   } catch (error) {
     return {
       id,

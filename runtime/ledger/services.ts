@@ -7,7 +7,14 @@
  * The flow library's host functions (`runtime/library/ledger.ts`) are thin wrappers over this class.
  */
 import type { KeyPair } from './crypto.js';
-import { missingSigners, signTransaction, toSigned, verifyTransaction, short } from './transactions.js';
+import {
+  missingSigners,
+  signTransaction,
+  toSigned,
+  verifiedKey,
+  verifyTransaction,
+  short,
+} from './transactions.js';
 import {
   LedgerError,
   parseStateRef,
@@ -83,7 +90,18 @@ export class LedgerServices {
   }
 
   sign(stx: SignedTransaction): SignedTransaction {
-    return signTransaction(stx, this.access.me, this.access.keys);
+    const signed = signTransaction(stx, this.access.me, this.access.keys);
+    // a signature this node just made is valid: checking the transaction later need not verify it again
+    const own = signed.signatures.find((s) => s.by === this.access.me);
+    if (own && signed !== stx) this.noteVerified(signed.id, own);
+    return signed;
+  }
+
+  private noteVerified(id: string, signature: TransactionSignature): void {
+    const verified = this.access.verifiedSignatures;
+    if (!verified) return;
+    if (verified.size >= 10_000) verified.clear();
+    verified.add(verifiedKey(id, signature));
   }
 
   /** This node's signature over the transaction, to send back to the party collecting signatures. */
@@ -96,8 +114,12 @@ export class LedgerServices {
     const key = this.access.keyOf(signature.by);
     if (key !== undefined && key !== signature.key)
       throw new LedgerError(`The signature of ${signature.by} is made with a key that is not theirs.`);
-    if (!ledgerCrypto().verify(signature.key, stx.id, signature.signature))
+    if (
+      !this.access.verifiedSignatures?.has(verifiedKey(stx.id, signature)) &&
+      !ledgerCrypto().verify(signature.key, stx.id, signature.signature)
+    )
       throw new LedgerError(`The signature of ${signature.by} over ${short(stx.id)} is not valid.`);
+    this.noteVerified(stx.id, signature);
     if (stx.signatures.some((s) => s.by === signature.by)) return stx;
     return { ...stx, signatures: [...stx.signatures, signature] };
   }

@@ -62,6 +62,11 @@ export interface VerifyOptions {
   verified?: Set<string>;
 }
 
+/** How a verified signature is remembered in `VerifyOptions.verified`. */
+export function verifiedKey(id: string, signature: { key: string; signature: string }): string {
+  return `${signature.key}|${id}|${signature.signature}`;
+}
+
 export function verifySignatures(stx: SignedTransaction, options: VerifyOptions): void {
   const crypto = ledgerCrypto();
   for (const s of stx.signatures) {
@@ -70,7 +75,7 @@ export function verifySignatures(stx: SignedTransaction, options: VerifyOptions)
       throw new LedgerError(
         `Transaction ${short(stx.id)} carries a signature of ${s.by} made with a key that is not theirs.`,
       );
-    const key = `${s.key}|${stx.id}|${s.signature}`;
+    const key = verifiedKey(stx.id, s);
     if (options.verified?.has(key)) continue;
     if (!crypto.verify(s.key, stx.id, s.signature))
       throw new LedgerError(`Transaction ${short(stx.id)} carries an invalid signature of ${s.by}.`);

@@ -21,6 +21,7 @@ import type { SignedTransaction } from '../ledger/types.js';
 import {
   isEmptyWriteSet,
   matchesVaultQuery,
+  flowRecordText,
   readFlowRecord,
   zeroCounts,
   type CheckpointStore,
@@ -492,7 +493,7 @@ export class SqliteStore implements CheckpointStore {
     if (isEmptyWriteSet(writes)) return;
     // serialise everything first: a value JSON cannot hold fails the commit before the transaction begins
     const json: SerialisedWrites = {
-      flows: stringifyAll(writes.flows.values()),
+      flows: Array.from(writes.flows.values(), flowRecordText),
       sessions: stringifyAll(writes.sessions.values()),
       events: stringifyAll(writes.eventsAdded.values()),
       outbox: stringifyAll(writes.outboxAdded.values()),

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defineContract, requireThat } from '../../runtime/ledger/contracts.js';
-import { ledgerCrypto, type KeyPair } from '../../runtime/ledger/crypto.js';
+import { ledgerCrypto, useLedgerCrypto, type KeyPair } from '../../runtime/ledger/crypto.js';
 import { LedgerServices, type LedgerAccess, type VaultState } from '../../runtime/ledger/services.js';
 import {
   signTransaction,
@@ -222,5 +222,48 @@ describe('ledger services', () => {
     expect(() => services.notarise(late)).toThrow(
       /is outside its time window \(from any time until 2025-01-01T00:00:00.000Z\); the notary's time is 2025-06-01/,
     );
+  });
+});
+
+describe('signature verification, once per node', () => {
+  it('verifies neither a signature the node made nor one it already checked, and still refuses a bad one', () => {
+    const real = ledgerCrypto();
+    let verifications = 0;
+    useLedgerCrypto({
+      ...real,
+      verify: (key, message, signature) => {
+        verifications++;
+        return real.verify(key, message, signature);
+      },
+    });
+    try {
+      const bob = access('Bob');
+      const services = new LedgerServices({ ...bob.access, verifiedSignatures: new Set() });
+      const issued = issue('Alice');
+      services.record(issued);
+      const tx: WireTransaction = {
+        inputs: [],
+        references: [],
+        outputs: [token('Bob')],
+        commands: [{ contract: 'Token', name: 'Issue', signers: ['Alice', 'Bob'] }],
+      };
+      // Bob signs: his own signature is known good
+      const mine = services.sign(toSigned(tx));
+      expect(services.check(mine, ['Alice'])).toBe('');
+      expect(verifications).toBe(0);
+      // Alice's signature, added: verified once, then known
+      const alices = signTransaction(mine, 'Alice', keyPair('Alice')).signatures.find(
+        (s) => s.by === 'Alice',
+      )!;
+      const both = services.withSignature(mine, alices);
+      expect(verifications).toBe(1);
+      expect(services.check(both)).toBe('');
+      expect(verifications).toBe(1);
+      // a forged signature is still verified, and refused
+      const forged = { ...alices, signature: mine.signatures[0]!.signature };
+      expect(() => services.withSignature(mine, forged)).toThrow('is not valid');
+    } finally {
+      useLedgerCrypto(real);
+    }
   });
 });
