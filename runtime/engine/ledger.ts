@@ -72,8 +72,14 @@ export function* vaultStates(core: NodeCore, query: VaultQuery): Generator<Vault
   // consuming a state drops its lock too, so with consumed states the locks are checked here only
   if (query.consumed) delete stored.availableTo;
   else if (query.availableTo && released.size) stored.availableTo = [...query.availableTo, ...released];
+  // the states the batch changed so that they no longer answer; of the contract and data asked for only, as the
+  // store would not give the others anyway (a state's contract and data never change)
   const except: string[] = [];
-  for (const state of writes.vault.values()) if (!matchesVaultQuery(state, query)) except.push(state.ref);
+  const unchanging: VaultQuery = { consumed: true };
+  if (query.contract !== undefined) unchanging.contract = query.contract;
+  if (query.where !== undefined) unchanging.where = query.where;
+  for (const state of writes.vault.values())
+    if (matchesVaultQuery(state, unchanging) && !matchesVaultQuery(state, query)) except.push(state.ref);
   if (except.length) stored.except = except;
   let page = Math.min(MAX_PAGE, limit ?? FIRST_PAGE);
   let found = 0;
