@@ -12,3 +12,4 @@ export {
 } from './sqliteStore.js';
 export { buildAndLoadCordapp, readCordapp, type ReadBundleOptions } from './bundles.js';
 export { nodeLedgerCrypto } from './crypto.js';
+export { openThreadNetwork, ThreadNetwork, type ThreadNetworkOptions } from './threads.js';

@@ -41,9 +41,11 @@ describe('the trade benchmark', () => {
   it('prints the rates with the target and the time split', async () => {
     const lines: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void lines.push(parts.join(' ')));
-    await run(['--trades', '3', '--iterations', '1']);
+    await run(['--trades', '3', '--iterations', '1', '--threaded', '4', '--window', '2', '--warmup', '1']);
     const text = lines.join('\n');
     expect(text).toMatch(/\| +3 \|.*\| >= 250 +\| (met|MISSED) +\|/);
+    // the run with a thread per node, in a child process: its row, with the commits of each node
+    expect(text).toMatch(/\| +4 \| +2 \|.*\| \d+, \d+, \d+ +\| >= 250 +\| (met|MISSED) +\|/);
     for (const part of ['XState transitions', 'Ed25519 verify', 'store: commits', 'messaging and engine'])
       expect(text).toContain(part);
     expect(text).toContain('1,678');
