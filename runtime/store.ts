@@ -613,21 +613,34 @@ export function flowRecordText(flow: FlowRecord): string {
   walk(flow.snapshot);
   walk(flow.wait);
   if (!shared || clash) return JSON.stringify(flow);
+  // a copy of what holds shared values, in the order JSON writes it, so that each definition precedes its uses
   const ids = new Map<object, number>();
-  const wrappers = new WeakSet<object>();
-  return JSON.stringify(
-    { [SHARED_FLAG]: true, ...flow },
-    function (this: unknown, key: string, value: unknown) {
-      if (value === null || typeof value !== 'object' || seen.get(value) !== true) return value;
-      if (key === SHARED_VALUE && wrappers.has(this as object)) return value;
-      const id = ids.get(value);
-      if (id !== undefined) return { [SHARED_REF]: id };
-      ids.set(value, ids.size);
-      const wrapper = { [SHARED_ID]: ids.size - 1, [SHARED_VALUE]: value };
-      wrappers.add(wrapper);
-      return wrapper;
-    },
-  );
+  const encode = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    if (seen.get(value) !== true) return copy(value);
+    const id = ids.get(value);
+    if (id !== undefined) return { [SHARED_REF]: id };
+    ids.set(value, ids.size);
+    return { [SHARED_ID]: ids.size - 1, [SHARED_VALUE]: copy(value) };
+  };
+  const copy = (value: object): object => {
+    if (Array.isArray(value)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const encoded = encode(value[i]);
+        if (encoded !== value[i]) (out ??= value.slice())[i] = encoded;
+      }
+      return out ?? value;
+    }
+    let out: Record<string, unknown> | undefined;
+    for (const key in value) {
+      const item = (value as Record<string, unknown>)[key];
+      const encoded = encode(item);
+      if (encoded !== item) (out ??= { ...value })[key] = encoded;
+    }
+    return out ?? value;
+  };
+  return JSON.stringify({ [SHARED_FLAG]: true, ...(copy(flow) as FlowRecord) });
 }
 
 /** Undoes the sharing marks of `flowRecordText` in a parsed record, in place: a definition precedes its uses. */
