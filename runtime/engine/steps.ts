@@ -8,7 +8,7 @@ import type { LedgerServices } from '../ledger/services.js';
 import { withStepServices } from '../stepContext.js';
 import { ledgerServices, releaseLocks } from './ledger.js';
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
-import { initialStep, step } from './xstate.js';
+import { initialStep, persistedSnapshot, step } from './xstate.js';
 import { failedState, type LoadedFlow } from '../cordapp.js';
 import {
   backoffDelay,
@@ -203,7 +203,7 @@ function afterStep(
     finish(core, flow, output.error ? 'failed' : 'done', output);
     return;
   }
-  flow.snapshot = machine.getPersistedSnapshot(next);
+  flow.snapshot = persistedSnapshot(machine, next);
   const wait = waits[waits.length - 1];
   if (wait) {
     flow.wait = wait;

@@ -53,3 +53,25 @@ export function step(
   const next = machine.transition(snapshot, event as never, scope as never);
   return [next, actions];
 }
+
+/**
+ * `machine.getPersistedSnapshot(snapshot)` for a flow's machine, without its walk of the whole context looking for
+ * actor references (flows have none): the same JSON, which the trade's checkpoints (transactions in the context)
+ * made a measurable part of every step. Anything a flow machine does not have (children, history) takes XState's
+ * own path.
+ */
+export function persistedSnapshot(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): unknown {
+  const history = snapshot.historyValue as Record<string, unknown> | undefined;
+  for (const _ in snapshot.children) return machine.getPersistedSnapshot(snapshot);
+  for (const _ in history) return machine.getPersistedSnapshot(snapshot);
+  const persisted: Record<string, unknown> = {
+    status: snapshot.status,
+    value: snapshot.value,
+    historyValue: {},
+    context: snapshot.context,
+    children: {},
+  };
+  if (snapshot.output !== undefined) persisted['output'] = snapshot.output;
+  if (snapshot.error !== undefined) persisted['error'] = snapshot.error;
+  return persisted;
+}
