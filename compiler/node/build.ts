@@ -37,6 +37,7 @@ import type { Type } from '../../language/types.js';
 import { typeToString } from '../../language/types.js';
 import type { FlowIR } from '../ir.js';
 import { lowerFile } from '../lower.js';
+import { foldPassThroughStates } from '../fold.js';
 import { inlineSubflows } from '../inline.js';
 import { generateMachine, type MachineArtifact } from '../machine.js';
 import { protocolSkeleton } from '../fingerprint.js';
@@ -168,7 +169,8 @@ export async function buildCordapp(dir: string, options: BuildOptions = {}): Pro
     const generated = flows.map((f) => ({ ...f, machine: generateMachine(f.ir) as MachineArtifact }));
     // calls of inline sub-flows become states of the caller's machine (compiler/inline.ts)
     const inlined = inlineSubflows(generated);
-    return generated.map((f, i) => ({ ...f, machine: inlined[i]! }));
+    // and states that only pass control on are skipped by the transitions into them (compiler/fold.ts)
+    return generated.map((f, i) => ({ ...f, machine: foldPassThroughStates(inlined[i]!) }));
   });
 
   const emitStart = performance.now();
