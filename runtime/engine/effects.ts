@@ -186,14 +186,19 @@ function trackingStep(
     ?.manifest.progress.find((p) => p.tracks === child)?.name;
   if (declared !== undefined) {
     const path = framePath(frames);
-    const records = [
-      ...core.store.progressOf(parent.id),
-      ...core.batch.writes.progress.filter((r) => r.flow === parent.id),
-    ];
-    const last = records.filter((r) => r.step === declared && framePath(r.frames) === path).pop();
+    const tracking = (r: ProgressRecord): boolean =>
+      r.flow === parent.id && r.step === declared && framePath(r.frames) === path;
+    // usually the step was just taken, in this batch: the store is read only when it was not
+    const last =
+      lastOf(core.batch.writes.progress, tracking) ?? lastOf(core.store.progressOf(parent.id), tracking);
     if (last) return { parentProgress: last.index };
   }
   return parent.progressCount > 0 ? { parentProgress: parent.progressCount - 1 } : {};
+}
+
+function lastOf<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return items[i];
+  return undefined;
 }
 
 function framePath(frames: [string, string][] | undefined): string {
