@@ -39,6 +39,8 @@ export interface MockNetworkOptions {
   /** Seed of the random choices of faults (default 1). */
   seed?: number;
   maxBatchSteps?: number;
+  /** Each node's `NodeOptions.recordCacheSize` (default: the node's default). */
+  recordCacheSize?: number;
   hooks?: (node: string) => NodeHooks | undefined;
   /** New flow ids; default: `crypto.randomUUID()`. */
   newId?: () => string;
@@ -189,6 +191,9 @@ export class MockNetwork {
       clock: this.clock,
       schedule: (run) => this.push({ kind: 'drain', node: name, run }),
       maxBatchSteps: this.options.maxBatchSteps ?? 256,
+      ...(this.options.recordCacheSize !== undefined
+        ? { recordCacheSize: this.options.recordCacheSize }
+        : {}),
       resendAfterMs: 0,
       loadBundle: (text) => {
         // a CorDapp given to the network, or installed on one of its nodes since

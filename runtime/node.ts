@@ -135,6 +135,11 @@ export interface NodeOptions {
   resendAfterMs?: number;
   /** Random numbers for backoff jitter (default `Math.random`). */
   random?: () => number;
+  /**
+   * How many committed flow records, and as many session records, the node keeps in memory across batches so as not
+   * to read them from the store again (default 2048 each; 0 keeps none).
+   */
+  recordCacheSize?: number;
 }
 
 export class FlowNode {

@@ -28,6 +28,7 @@ import {
 import { UpgradePlanner } from '../upgrades.js';
 import { NodeCrashed } from './errors.js';
 import { outcomeOf, TERMINAL } from './records.js';
+import { RecordCache } from './recordCache.js';
 import { handleWire } from './sessions.js';
 import { processEvent } from './steps.js';
 import { armResend, armTimer } from './timers.js';
@@ -36,6 +37,9 @@ type ProgressDeclaration = ManifestFlow['progress'][number];
 
 /** How many times a commit refused with a busy or locked store is tried again before the node stops. */
 const COMMIT_ATTEMPTS = 20;
+
+/** How many committed flow records (and session records) a node keeps in memory by default (`RecordCache`). */
+const RECORD_CACHE_SIZE = 2048;
 
 export interface Batch {
   writes: WriteSet;
@@ -116,6 +120,9 @@ export class NodeCore {
   readonly verifiedSignatures = new Set<string>();
   /** The node's ledger key pair, once read or made (`engine/ledger.ts`). */
   keys?: KeyPair;
+  /** Flow and session records as last committed, kept across batches (bounded; not terminal flows). */
+  readonly committedFlows: RecordCache<FlowRecord>;
+  readonly committedSessions: RecordCache<SessionRecord>;
 
   constructor(options: NodeOptions) {
     this.name = options.name;
@@ -128,6 +135,9 @@ export class NodeCore {
     this.hooks = options.hooks ?? {};
     this.resendAfterMs = options.resendAfterMs ?? 1000;
     this.random = options.random ?? Math.random;
+    const cacheSize = Math.max(0, options.recordCacheSize ?? RECORD_CACHE_SIZE);
+    this.committedFlows = new RecordCache(cacheSize);
+    this.committedSessions = new RecordCache(cacheSize);
   }
 
   installed(): LoadedCordapp[] {
@@ -159,6 +169,13 @@ export class NodeCore {
     this.inbound = [];
     this.waiters.clear();
     this.batch = newBatch();
+    this.forgetCommitted();
+  }
+
+  /** Drops the records kept as committed: the next batches read them from the store. */
+  forgetCommitted(): void {
+    this.committedFlows.clear();
+    this.committedSessions.clear();
   }
 
   alive(): void {
@@ -222,8 +239,10 @@ export class NodeCore {
       try {
         this.store.commit(batch.writes);
       } catch (error) {
-        // nothing of the batch was applied. A busy store: the same write set is committed again, later.
+        // nothing of the batch was applied. A busy store: the same write set is committed again, later (the
+        // records kept as committed are dropped: nothing holds a record of the batch, but nothing is taken for granted)
         if (isTransientError(error)) {
+          this.forgetCommitted();
           this.retryCommit(batch, error, 1);
           return;
         }
@@ -257,7 +276,7 @@ export class NodeCore {
       }
       this.blocked = false;
       try {
-        this.afterCommit(batch);
+        this.afterCommit(batch, false);
       } catch (crash) {
         if (!(crash instanceof NodeCrashed)) throw crash;
         return;
@@ -266,13 +285,28 @@ export class NodeCore {
     }, delay);
   }
 
-  private afterCommit(batch: Batch): void {
+  /** A commit the store took: the batch's records are the committed state now, kept unless told otherwise. */
+  private afterCommit(batch: Batch, remember = true): void {
+    if (remember) this.remember(batch);
     this.commits++;
     if (this.hooks.afterCommit?.(this.commits) === 'crash') {
       this.crash();
       throw new NodeCrashed(`${this.name} crashed after commit ${this.commits}`);
     }
     this.execute(batch);
+  }
+
+  /**
+   * Keeps the records a committed batch wrote, as the store now has them: each is the very object the commit wrote
+   * (changed in place by the batch's steps, and by nothing since). Records the batch read but did not write are
+   * left out, since a step that failed may have changed them. Ended flows are not kept: nothing steps them again.
+   */
+  private remember(batch: Batch): void {
+    for (const flow of batch.writes.flows.values()) {
+      if (TERMINAL.has(flow.status) || flow.unreadable !== undefined) this.committedFlows.delete(flow.id);
+      else this.committedFlows.put(flow.id, flow);
+    }
+    for (const session of batch.writes.sessions.values()) this.committedSessions.put(session.id, session);
   }
 
   /** What a commit lets happen: messages out, acknowledgements, external operations, deadlines, observers. */
@@ -292,10 +326,11 @@ export class NodeCore {
 
   // ---- records within the batch ------------------------------------------------------------------------------------
 
+  /** A flow as the batch sees it, added to the batch: taken from the records kept as committed, or read. */
   getFlow(id: string): FlowRecord | undefined {
     let flow = this.batch.flows.get(id);
     if (!flow) {
-      flow = this.noteUnreadable(this.store.getFlow(id));
+      flow = this.committedFlows.take(id) ?? this.noteUnreadable(this.store.getFlow(id));
       if (flow) this.batch.flows.set(id, flow);
     }
     return flow;
@@ -315,7 +350,7 @@ export class NodeCore {
   getSession(id: string): SessionRecord | undefined {
     let session = this.batch.sessions.get(id);
     if (!session) {
-      session = this.store.getSession(id);
+      session = this.committedSessions.take(id) ?? this.store.getSession(id);
       if (session) this.batch.sessions.set(id, session);
     }
     return session;
@@ -328,19 +363,34 @@ export class NodeCore {
 
   sessionsOwnedBy(owner: string): SessionRecord[] {
     const result = new Map<string, SessionRecord>();
-    for (const s of this.store.sessionsOf(owner)) result.set(s.id, this.getSession(s.id)!);
+    for (const stored of this.store.sessionsOf(owner)) {
+      let session = this.batch.sessions.get(stored.id);
+      if (!session) {
+        session = this.committedSessions.take(stored.id) ?? stored;
+        this.batch.sessions.set(session.id, session);
+      }
+      result.set(session.id, session);
+    }
     for (const s of this.batch.sessions.values()) if (s.owner === owner) result.set(s.id, s);
     return [...result.values()];
   }
 
-  receivingOn(session: string): FlowRecord | undefined {
+  /**
+   * The flow waiting to receive on a session, as the batch sees it. The session's `owner` is looked at first, when
+   * the batch or the records kept as committed hold it: it is nearly always the receiver (otherwise an inline
+   * sub-flow of it is, while it waits for that sub-flow), and then the store is not asked.
+   */
+  receivingOn(session: string, owner?: string): FlowRecord | undefined {
     const local = this.batch.receiving.get(session);
-    const id = local === undefined ? this.store.flowReceivingOn(session) : local;
+    let id = local;
+    if (id === undefined) {
+      const held =
+        owner === undefined ? undefined : (this.batch.flows.get(owner) ?? this.committedFlows.peek(owner));
+      id = held && receives(held, session) ? held.id : this.store.flowReceivingOn(session);
+    }
     if (!id) return undefined;
     const flow = this.getFlow(id);
-    return flow?.status === 'waiting' && flow.wait?.type === 'flow.receive' && flow.wait.session === session
-      ? flow
-      : undefined;
+    return flow && receives(flow, session) ? flow : undefined;
   }
 
   /** Undoes `consume`: the event stays pending in the store (a paused or unreadable flow's, a step to retry). */
@@ -420,6 +470,11 @@ export class NodeCore {
   notify(event: NodeEvent): void {
     for (const observer of this.nodeObservers) observer(event);
   }
+}
+
+/** Whether a flow waits to receive on a session. */
+function receives(flow: FlowRecord, session: string): boolean {
+  return flow.status === 'waiting' && flow.wait?.type === 'flow.receive' && flow.wait.session === session;
 }
 
 /**

@@ -225,7 +225,7 @@ export function acceptInit(
 
 function deliverToReceiver(core: NodeCore, session: SessionRecord): void {
   if (session.owner === undefined) return;
-  const flow = core.receivingOn(session.id);
+  const flow = core.receivingOn(session.id, session.owner);
   if (flow) deliverNext(core, session, flow);
 }
 
