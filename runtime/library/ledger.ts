@@ -119,6 +119,19 @@ export function missingBatches(ctx: FlowContext, ids: SecureHash[], size: Int): 
   return batches;
 }
 
+/** The longest backchain sent along with a transaction or a state; a longer one is fetched in batches. */
+export const PUSH_LIMIT = 16;
+
+/** Whether a backchain is too long to send along, so the receiver fetches it in batches. */
+export function mustFetch(ids: SecureHash[]): boolean {
+  return ids.length > PUSH_LIMIT;
+}
+
+/** The backchain to send along (oldest first, as `ancestry` gives it): all of it when short, else none. */
+export function pushedChain(ctx: FlowContext, ids: SecureHash[]): SignedTransaction[] {
+  return mustFetch(ids) ? [] : transactions(ctx, ids);
+}
+
 export function transactions(ctx: FlowContext, ids: SecureHash[]): SignedTransaction[] {
   return ids.map((id) => out<SignedTransaction>(ledger(ctx).transaction(id)));
 }

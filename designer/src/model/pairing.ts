@@ -1,8 +1,9 @@
 /**
  * Which receive each send meets: the two sides of one session run against each other with a FIFO queue each way
  * (sends never block, as in the runtime), taking every branch that talks on the session both ways and running
- * loops once. Each delivery pairs a send with a receive; the pairs of all the ways are kept. The protocol
- * checker decides what is wrong; this only says who meets whom, for drawing. Pure.
+ * loops once. Each delivery pairs a send with a receive; the pairs of all the ways are kept, but for mismatches
+ * where the same send or receive meets its match another way. The protocol checker decides what is wrong; this
+ * only says who meets whom, for drawing. Pure.
  */
 import type { ConvItem } from './conversation.js';
 
@@ -130,5 +131,10 @@ export function pairMessages(
     ],
     queues: [[], []],
   });
-  return [...pairs.values()];
+  // ways that contradict themselves are explored too (a branch on a value the other side sent is taken both ways on
+  // each side: the library's `if got.fetch` against the sender's `if fetch`): a mismatch is drawn only where its
+  // send and its receive meet nothing else, so a real fault shows and an impossible way does not
+  const all = [...pairs.values()];
+  const met = new Set(all.filter((p) => p.ok).flatMap((p) => [p.from, p.to]));
+  return all.filter((p) => p.ok || (!met.has(p.from) && !met.has(p.to)));
 }
