@@ -6,6 +6,7 @@
  */
 import { ledgerCrypto, type KeyPair } from '../ledger/crypto.js';
 import { LedgerServices, type LedgerAccess, type VaultQuery, type VaultState } from '../ledger/services.js';
+import type { SignedTransaction } from '../ledger/types.js';
 import { matchesVaultQuery, type FlowRecord, type StoreVaultQuery } from '../store.js';
 import type { NodeCore } from './core.js';
 
@@ -39,7 +40,7 @@ export function ledgerServices(core: NodeCore, flow: FlowRecord): LedgerServices
       return keys;
     },
     keyOf: (party) => (party === core.name ? nodeKeys(core)?.publicKey : core.transport.keyOf?.(party)),
-    transaction: (id) => writes.transactions.get(id) ?? core.store.getTransaction(id),
+    transaction: (id) => writes.transactions.get(id) ?? storedTransaction(core, id),
     vaultState: (ref) => writes.vault.get(ref) ?? core.store.getVaultState(ref),
     queryVault: (query: VaultQuery) => vaultStates(core, query),
     notaryCommit: (ref) => writes.notaryCommits.get(ref) ?? core.store.notaryCommit(ref),
@@ -49,6 +50,28 @@ export function ledgerServices(core: NodeCore, flow: FlowRecord): LedgerServices
     verifiedSignatures: core.verifiedSignatures,
   };
   return new LedgerServices(access);
+}
+
+/** How many committed transactions a node keeps parsed in memory. */
+const TRANSACTION_CACHE = 4096;
+const transactionCaches = new WeakMap<NodeCore, Map<string, SignedTransaction>>();
+
+/**
+ * A transaction from the node's store, parsed once: a committed transaction never changes (its id is the hash of
+ * its content), and a trade reads each of its inputs' transactions several times on each node (verification,
+ * backchains, vault). Only what the store returned is kept, so nothing uncommitted is ever served.
+ */
+function storedTransaction(core: NodeCore, id: string): SignedTransaction | undefined {
+  let cache = transactionCaches.get(core);
+  if (!cache) transactionCaches.set(core, (cache = new Map()));
+  const cached = cache.get(id);
+  if (cached) return cached;
+  const stored = core.store.getTransaction(id);
+  if (stored) {
+    if (cache.size >= TRANSACTION_CACHE) cache.delete(cache.keys().next().value!);
+    cache.set(id, stored);
+  }
+  return stored;
 }
 
 /** The first page of a vault read, when the caller sets no limit, and the largest page. */
