@@ -223,6 +223,7 @@ export class FlowNode {
 
   // ---- queries ---------------------------------------------------------------------------------------------------
 
+  /** The flow's record as the node sees it: read it, do not change it (it may be the node's own object). */
   flow(id: string): FlowRecord | undefined {
     return this.core.flow(id);
   }
