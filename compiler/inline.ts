@@ -1,9 +1,9 @@
 /**
- * Inlining: a call of an inline sub-flow becomes part of the caller's machine instead of a flow of its own.
+ * Inlining: a call of a sub-flow becomes part of the caller's machine instead of a flow of its own.
  *
  * At run time a called flow is a flow record with its own checkpoint, start and end steps, and an event that hands
  * its result back: a trade calls about twenty library flows, so most of its steps and writes were that plumbing.
- * Here each `call X(...)` of an inline flow (one that shares its caller's sessions) is replaced by X's states,
+ * Here each `call X(...)` is replaced by X's states,
  * renamed `CALL/STATE` (`call_ReceiveTransaction/receive_stx`), running on a frame: X's variables live in one
  * object of the caller's context under the call's state name, created on entry from the arguments and dropped when
  * X returns or fails. X's action and guard code is reused as it is, applied to the frame (`((c, h) => code)(c[K],
@@ -18,8 +18,9 @@
  * - Waiting states inside a frame record what the checkpoint holds for upgrades (`meta.context`): the caller's
  *   variables at the call plus the frame, typed by a fingerprint of the callee's machine, so a frame moves to a new
  *   version only onto the same callee.
- * - Initiating flows (which own their sessions), recursive calls, and calls inside `try` stay sub-flows
- *   (`flow.call`). The last because a host function that throws a FlowError ends the flow whose step it is (the
+ * - Initiating flows are inlined too: `flow.open` effects carry their frames, so the runtime opens the session in
+ *   the initiating flow's name (its responder starts); the session belongs to the caller's flow and ends with it.
+ * - Recursive calls and calls inside `try` stay sub-flows (`flow.call`). The last because a host function that throws a FlowError ends the flow whose step it is (the
  *   runtime cannot resume a machine in the middle of a step): inlined, that would be the caller, past its `catch`.
  *   A call outside any `try` gives the same outcome either way: the failure reaches the first caller that catches
  *   it, or ends the top-level flow.
@@ -68,7 +69,7 @@ function inlineCalls(
     (n) =>
       n.kind === 'suspend' &&
       n.suspend.kind === 'call' &&
-      (n.suspend.flowKind ?? 'inline') === 'inline' &&
+      (n.suspend.flowKind === 'inline' || n.suspend.flowKind === 'initiating' || !n.suspend.flowKind) &&
       n.suspend.flow !== undefined &&
       // a call inside `try` stays a sub-flow: its host functions may throw a FlowError, which ends the step's
       // flow; as a sub-flow, that flow is the callee, and the caller's `catch` sees it fail
@@ -113,7 +114,9 @@ function inlineCalls(
           : {
               kind: 'emit',
               code:
-                action.effect === 'flow.progress' || action.effect === 'flow.call'
+                action.effect === 'flow.progress' ||
+                action.effect === 'flow.call' ||
+                action.effect === 'flow.open'
                   ? `((ev) => Object.assign({}, ev, { frames: [[${key}, ${name}]].concat(ev.frames || []) }))(${code})`
                   : code,
             };

@@ -68,8 +68,12 @@ export function applyEffect(
       if (typeof effect['timeoutMs'] === 'number') w.deadline = at + effect['timeoutMs'];
       return w;
     }
-    case 'flow.open':
-      return wait({ party: String(effect['party']) });
+    case 'flow.open': {
+      const w = wait({ party: String(effect['party']) });
+      const frames = effect['frames'] as [string, string][] | undefined;
+      if (frames?.length) w.frames = frames;
+      return w;
+    }
     case 'flow.call': {
       const w = wait({
         callee: String(effect['flow']),

@@ -48,7 +48,14 @@ export function openSession(
 ): void {
   // the wait records the party; the session id is derived from the owner's counter, so a replay gives the same
   const owner = core.getFlow(flow.sessionOwner) ?? flow;
-  const ownerFlow = core.cordapps.get(owner.bundle)?.flows.get(owner.flow);
+  const cordapp = core.cordapps.get(owner.bundle)!;
+  // the initiating flow is the owner, or an initiating flow compiled into it (compiler/inline.ts): the innermost
+  // frame the open ran in whose flow initiates
+  const initiating = [...(wait.frames ?? [])]
+    .reverse()
+    .map(([, name]) => cordapp.flows.get(name))
+    .find((f) => f?.manifest.kind === 'initiating');
+  const ownerFlow = initiating ?? cordapp.flows.get(owner.flow);
   if (!core.transport.knows(party)) {
     core.enqueue({
       flow: flow.id,
@@ -78,12 +85,11 @@ export function openSession(
     confirmed: false,
   };
   core.putSession(session);
-  const cordapp = core.cordapps.get(owner.bundle)!;
   queueSend(core, party, `${id}:0`, {
     kind: 'init',
     session: id,
     cordapp: cordapp.name,
-    flow: owner.flow,
+    flow: initiating?.manifest.name ?? owner.flow,
     protocolVersion: ownerFlow?.manifest.protocolVersion ?? 1,
     seq: 0,
   });

@@ -41,10 +41,9 @@ describe('the engine', () => {
     const net = await network('threeparty', ['Buyer', 'Seller', 'Notary']);
     const handle = await trade(net);
     expect(await handle.result).toEqual({ id: handle.id, status: 'done', result: RECEIPT });
-    expect(flows(net.node('Seller'))).toEqual([
-      ['Notarise', 'done'],
-      ['Sell', 'done'],
-    ]);
+    // the initiating Notarise is compiled into Sell (compiler/inline.ts): no record of its own, but the notary's
+    // responder was started for it (test/runtime/inline.test.ts keeps one as a sub-flow, inside `try`)
+    expect(flows(net.node('Seller'))).toEqual([['Sell', 'done']]);
     expect(flows(net.node('Notary'))).toEqual([['NotaryService', 'done']]);
   });
 

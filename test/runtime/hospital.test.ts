@@ -251,7 +251,7 @@ describe('kill', () => {
     });
     await net.runUntilIdle();
     const worker = net.node('Worker');
-    // the worker's Witness sub-flow waits for its owner; the client and the witness wait for messages
+    // the worker's Witness (compiled into Work) waits for its owner; the client and the witness wait for messages
     expect(worker.inputs().map((i) => i.prompt)).toEqual(['Confirm the deed?']);
     const work = worker.flows().find((f) => f.flow === 'Work')!;
     expect(worker.kill(work.id)).toMatchObject({ status: 'killed' });
@@ -270,7 +270,7 @@ describe('kill', () => {
         .map((f) => [f.flow, f.status])
         .sort(),
     ).toEqual([
-      ['Witness', 'killed'],
+      // the initiating Witness is compiled into Work: killing Work ends it, and its session to the witness
       ['Work', 'killed'],
     ]);
     // nothing stays waiting anywhere

@@ -10,8 +10,8 @@ import { cordapp, crashOnce, network, type CrashPoint } from './helpers.js';
 
 const NODES = ['Alice', 'Bob'];
 const PARAMS = { peer: 'Bob', values: [1, 2, 3] };
-// each value v comes back as v + 2v; Countdown(3) adds 3 + 2 + 1
-const EXPECTED = 3 * (1 + 2 + 3) + 6;
+// each value v comes back as v + 2v; Countdown(3) adds 3 + 2 + 1; Echo gives back 7 and 8
+const EXPECTED = 3 * (1 + 2 + 3) + 6 + 7 + 8;
 
 async function run(point?: CrashPoint) {
   const crash = crashOnce(point);
@@ -45,6 +45,11 @@ describe('inline sub-flows', () => {
     expect(waits).toEqual([
       // Countdown calls itself: inlined into Tally once, its own call stays a sub-flow
       'call_Countdown/call_Countdown call',
+      // Echo, an initiating flow, compiled in: it opens its own session from within its frame
+      'call_Echo/open_session open',
+      'call_Echo/receive_Int receive',
+      // and inside `try`, a sub-flow
+      'call_Echo_2 call',
       // inside `try`: a FlowError its host function throws must end Positive, not Tally
       'call_Positive call',
       // Sum and, within it, Ask are states of Tally: the only wait left of them is Ask's receive
@@ -68,9 +73,25 @@ describe('inline sub-flows', () => {
       ['Countdown', 'done', 'child'],
       ['Countdown', 'done', 'child'],
       ['Countdown', 'done', 'child'],
+      ['Echo', 'done', 'child'],
       ['Positive', 'failed', 'child'],
       ['Tally', 'done', 'top'],
     ]);
+    // Bob answered both Echos, the compiled one's session named as Echo's, and Tally's own
+    expect(records(net, 'Bob')).toEqual([
+      ['Doubler', 'done', 'top'],
+      ['Echoer', 'done', 'top'],
+      ['Echoer', 'done', 'top'],
+    ]);
+    // every session is ended on both sides (the compiled Echo's when Tally ended)
+    let sessions = 0;
+    for (const node of NODES)
+      for (const flow of net.node(node).store.listFlows())
+        for (const session of net.node(node).store.sessionsOf(flow.id)) {
+          expect(session.closed, `${node} ${session.id}`).toBe(true);
+          sessions++;
+        }
+    expect(sessions).toBe(6);
     const alice = net.node('Alice');
     // the finished flow's checkpoint is gone, and no frame outlived its call while it ran
     expect(alice.store.getFlow(id)!.snapshot).toBeNull();
@@ -86,7 +107,7 @@ describe('inline sub-flows', () => {
     ]);
     expect(tree.steps[1]!.children.map((c) => [c.flowId, c.flow, c.status])).toEqual([[id, 'Sum', 'done']]);
     // the real sub-flow hangs under the step that was current when it was called
-    expect(tree.steps[2]!.children.map((c) => c.flow)).toEqual(['Positive', 'Countdown']);
+    expect(tree.steps[2]!.children.map((c) => c.flow)).toEqual(['Positive', 'Echo', 'Countdown']);
     const events: string[] = [];
     alice.subscribeProgress(id, (e) => events.push(`${e.depth} ${e.path.join('>')} ${e.step}`))();
     expect(events.slice(0, 3)).toEqual(['0 Tally Opening', '0 Tally Summing', '1 Tally>Sum Asking']);
