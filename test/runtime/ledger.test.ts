@@ -3,9 +3,10 @@
  * messages, and the services a step uses (record, vault queries and soft locks, a notary's commits), over a
  * LedgerAccess kept in maps.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineContract, requireThat } from '../../runtime/ledger/contracts.js';
-import { ledgerCrypto, useLedgerCrypto, type KeyPair } from '../../runtime/ledger/crypto.js';
+import { canonicalJson, ledgerCrypto, useLedgerCrypto, type KeyPair } from '../../runtime/ledger/crypto.js';
 import { LedgerServices, type LedgerAccess, type VaultState } from '../../runtime/ledger/services.js';
 import {
   signTransaction,
@@ -265,5 +266,34 @@ describe('signature verification, once per node', () => {
     } finally {
       useLedgerCrypto(real);
     }
+  });
+});
+
+describe('canonical JSON', () => {
+  /** The same value with every object's keys inserted in reverse order. */
+  const reversed = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(reversed)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .reverse()
+              .map((k) => [k, reversed((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+
+  it('is the JSON of the value, the same whatever order its keys were written in', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = canonicalJson(value);
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+        expect(canonicalJson(reversed(value))).toBe(text);
+      }),
+      { numRuns: 2000 },
+    );
+    // keys by UTF-16 code units ("" before "0", "B" before "a"), undefined left out of objects, null in arrays
+    expect(canonicalJson({ b: 1, a: [undefined, { d: undefined, c: 'x' }], '0': 0, '': 2, B: 3 })).toBe(
+      '{"":2,"0":0,"B":3,"a":[null,{"c":"x"}],"b":1}',
+    );
   });
 });
