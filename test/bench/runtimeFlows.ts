@@ -57,11 +57,15 @@ function sequentialIds(prefix: string): () => string {
   return () => `${prefix}-${++n}`;
 }
 
-/** CPU (user + system, all threads) and wall milliseconds of `work`. */
+/**
+ * CPU (user + system, all threads) and wall milliseconds of `work`, after a forced garbage collection (when the run
+ * has `--expose-gc`) unless `gc` is false: a caller that collects and then warms the code up again passes false.
+ */
 export async function measure<T>(
   work: () => T | Promise<T>,
+  options: { gc?: boolean } = {},
 ): Promise<{ value: T; cpu: number; wall: number }> {
-  globalThis.gc?.();
+  if (options.gc !== false) globalThis.gc?.();
   const cpu = process.cpuUsage();
   const start = performance.now();
   const value = await work();
