@@ -139,14 +139,6 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE notary_commits (ref TEXT PRIMARY KEY, tx TEXT NOT NULL) WITHOUT ROWID;
     `,
   },
-  {
-    version: 5,
-    description:
-      'the vault states free of soft locks, by contract: coin selection no longer steps over the locked ones',
-    sql: `
-      CREATE INDEX vault_free ON vault (contract) WHERE consumed_by IS NULL AND locked_by IS NULL;
-    `,
-  },
 ];
 
 /** The schema version this code writes: the last migration's. */
@@ -259,10 +251,7 @@ export function listFlowsSql(query: FlowQuery): { sql: string; params: unknown[]
  * data (`json_extract`) in SQL, in rowid order (the order states were first stored). `complete` is false when a
  * `where` value is not a string or a number: SQL then selects a superset, and the caller checks each row.
  */
-export function queryVaultSql(
-  query: StoreVaultQuery,
-  options: { rowid?: boolean } = {},
-): { sql: string; params: unknown[]; complete: boolean } {
+export function queryVaultSql(query: StoreVaultQuery): { sql: string; params: unknown[]; complete: boolean } {
   const where: string[] = [];
   const params: unknown[] = [];
   let complete = true;
@@ -295,15 +284,8 @@ export function queryVaultSql(
       params.push(value);
     } else complete = false;
   }
-  // the states free of locks have an index of their own: read through it, a query does not step over locked ones
-  const index =
-    query.contract === undefined || query.consumed
-      ? ''
-      : lockers?.length === 0
-        ? ' INDEXED BY vault_free'
-        : ' INDEXED BY vault_unconsumed';
-  const columns = options.rowid ? 'rowid AS position, data' : 'data';
-  let sql = `SELECT ${columns} FROM vault${index}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid`;
+  const index = query.contract !== undefined && !query.consumed ? ' INDEXED BY vault_unconsumed' : '';
+  let sql = `SELECT data FROM vault${index}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid`;
   if (complete && query.limit !== undefined) {
     sql += ' LIMIT ?';
     params.push(Math.max(0, query.limit));
@@ -478,47 +460,9 @@ export class SqliteStore implements CheckpointStore {
   }
 
   queryVault(query: StoreVaultQuery): VaultState[] {
-    if (query.limit !== undefined && query.limit <= 0) return [];
-    const lockers = query.availableTo;
-    if (lockers?.length && query.contract !== undefined && !query.consumed)
-      return this.availableStates(query, lockers);
-    return this.vaultStates(query);
-  }
-
-  /**
-   * States free of locks or locked by `lockers` (coin selection: the flow's own and nobody else's), in store order:
-   * the free ones through their index (`vault_free`), the few the lockers hold through the locks' index, merged.
-   * One query over both would step over every state other flows have locked, oldest first, on each page.
-   */
-  private availableStates(query: StoreVaultQuery, lockers: readonly string[]): VaultState[] {
-    const free = queryVaultSql({ ...query, availableTo: [] }, { rowid: true });
-    if (!free.complete) return this.vaultStates(query);
-    const rows = this.positioned(free.sql, free.params);
-    const held = queryVaultSql({ ...query, availableTo: undefined }, { rowid: true });
-    const heldSql = held.sql
-      .replace(' INDEXED BY vault_unconsumed', ' INDEXED BY vault_locks')
-      .replace(' WHERE ', ' WHERE locked_by IN (SELECT value FROM json_each(?)) AND ');
-    rows.push(...this.positioned(heldSql, [JSON.stringify(lockers), ...held.params]));
-    rows.sort((a, b) => a.position - b.position);
-    const result: VaultState[] = [];
-    for (const row of rows) {
-      const state = JSON.parse(row.data) as VaultState;
-      if (!matchesVaultQuery(state, query)) continue;
-      result.push(state);
-      if (query.limit !== undefined && result.length >= query.limit) break;
-    }
-    return result;
-  }
-
-  private positioned(sql: string, params: unknown[]): { position: number; data: string }[] {
-    let statement = this.listStatements.get(sql);
-    if (!statement) this.listStatements.set(sql, (statement = this.db.prepare(sql)));
-    return statement.all(...params) as { position: number; data: string }[];
-  }
-
-  private vaultStates(query: StoreVaultQuery): VaultState[] {
     const { sql, params, complete } = queryVaultSql(query);
     const result: VaultState[] = [];
+    if (query.limit !== undefined && query.limit <= 0) return result;
     let statement = this.listStatements.get(sql);
     if (!statement) this.listStatements.set(sql, (statement = this.db.prepare(sql).pluck()));
     // with a `where` SQL cannot check, rows are read until `limit` of them pass the check in JavaScript

@@ -376,39 +376,6 @@ describe('SqliteStore: query plans', () => {
     }
   });
 
-  it('reads the states free of locks through their own index, not stepping over the locked ones', () => {
-    const file = newFile();
-    const s = store(file);
-    // the oldest 200 coins locked by other flows (trades in flight), then 10 free, 2 of them held by f1
-    const vault = Array.from({ length: 210 }, (_, i) =>
-      vaultState(`r${i}`, {
-        contract: 'Cash',
-        data: { owner: 'A' },
-        ...(i < 200 ? { lockedBy: `other${i}` } : i % 5 === 0 ? { lockedBy: 'f1' } : {}),
-      }),
-    );
-    s.commit(writeSet({ vault }));
-    const db = raw(file);
-    const { sql, params } = queryVaultSql({
-      contract: 'Cash',
-      where: { owner: 'A' },
-      availableTo: [],
-      limit: 4,
-    });
-    const detail = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
-      .map((r) => r.detail)
-      .join('\n');
-    expect(detail).toMatch(/^SEARCH vault USING INDEX vault_free \(contract=\?\)$/m);
-    expect(detail).not.toMatch(/SCAN vault|USE TEMP B-TREE/);
-    // the free ones and f1's own, in store order, paged as before
-    const page = s.queryVault({ contract: 'Cash', where: { owner: 'A' }, availableTo: ['f1'], limit: 4 });
-    expect(page.map((v) => v.ref)).toEqual(['r200', 'r201', 'r202', 'r203']);
-    const next = s.queryVault({ contract: 'Cash', availableTo: ['f1'], limit: 4, after: 'r203' });
-    expect(next.map((v) => v.ref)).toEqual(['r204', 'r205', 'r206', 'r207']);
-    expect(next.map((v) => v.lockedBy)).toEqual([undefined, 'f1', undefined, undefined]);
-    expect(s.queryVault({ contract: 'Cash', availableTo: ['f2'] })).toHaveLength(8);
-  });
-
   it('finds the next deadline in the index alone, and the receiver by one search', () => {
     expect(plan(QUERIES.nextDeadline, [])).toMatch(
       /^SEARCH flows USING COVERING INDEX flows_by_deadline\b[^\n]*$/,
