@@ -69,7 +69,7 @@ function inlineCalls(
     (n) =>
       n.kind === 'suspend' &&
       n.suspend.kind === 'call' &&
-      (n.suspend.flowKind === 'inline' || n.suspend.flowKind === 'initiating' || !n.suspend.flowKind) &&
+      n.suspend.flowKind !== 'responder' &&
       n.suspend.flow !== undefined &&
       // a call inside `try` stays a sub-flow: its host functions may throw a FlowError, which ends the step's
       // flow; as a sub-flow, that flow is the callee, and the caller's `catch` sees it fail
@@ -109,7 +109,7 @@ function inlineCalls(
         action.kind === 'assign'
           ? {
               kind: 'assign',
-              code: `((c, h) => ({ [${key}]: Object.assign({}, c, ${action.code}) }))(c[${key}], H[${name}])`,
+              code: onFrame(`({ [${key}]: Object.assign({}, c, ${action.code}) })`),
             }
           : {
               kind: 'emit',
