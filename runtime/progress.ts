@@ -3,6 +3,7 @@
  * each sub-flow hung under the parent's step during which it was called (its child tracker). Late subscribers
  * replay this history in order before they get live steps, so no step is ever missed.
  */
+import { TERMINAL } from './engine/records.js';
 import type { CheckpointStore, FlowRecord, FlowStatus } from './store.js';
 
 export interface ProgressEvent {
@@ -101,7 +102,7 @@ function treeOf(
   const state = (flow.snapshot as { value?: unknown } | null)?.value;
   for (const { path, tree: frame } of open) {
     const inside = typeof state === 'string' && state.startsWith(path);
-    if (inside || TERMINAL_STATUSES.has(flow.status)) frame.status = flow.status;
+    if (inside || TERMINAL.has(flow.status)) frame.status = flow.status;
     if (inside) frame.current = frame.steps[frame.steps.length - 1]?.step;
     if (frame.current === undefined) delete frame.current;
   }
@@ -112,8 +113,6 @@ function treeOf(
   }
   return tree;
 }
-
-const TERMINAL_STATUSES = new Set<FlowStatus>(['done', 'failed', 'killed']);
 
 /**
  * Hangs an inlined sub-flow's tracker under its caller's: at the last step declared to track it, else the current
