@@ -54,6 +54,8 @@ class ThreadNode {
     number,
     { resolve: (value: unknown) => void; reject: (e: Error) => void }
   >();
+  /** Why the thread is gone, once it is: later requests fail at once instead of waiting for no answer. */
+  private gone?: Error;
 
   constructor(
     readonly name: string,
@@ -71,6 +73,7 @@ class ThreadNode {
   }
 
   request<T>(request: Request, transfer: MessagePort[] = []): Promise<T> {
+    if (this.gone) return Promise.reject(this.gone);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
@@ -79,6 +82,7 @@ class ThreadNode {
   }
 
   private failAll(error: Error): void {
+    this.gone ??= error;
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
   }

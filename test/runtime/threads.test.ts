@@ -49,8 +49,11 @@ describe('nodes on threads', () => {
     expect(await net.vaultCount('Seller', 'Cash')).toBe(2);
     expect(await net.commits('Seller')).toBeGreaterThan(0);
     await expect(net.start('Seller', 'NoSuchFlow', [{}])).rejects.toThrow(/Seller: .*NoSuchFlow/);
+    const closed = net;
     await net.close();
     net = undefined;
+    // a closed network says so, rather than leave the caller waiting for an answer
+    await expect(closed.vaultCount('Seller', 'Cash')).rejects.toThrow(/Seller's thread exited/);
     // what the threads committed is in the files
     const seller = SqliteStore.open(`${dir}/Seller.sqlite`);
     expect(seller.queryVault({ contract: 'Cash' })).toHaveLength(2);
