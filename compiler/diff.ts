@@ -23,6 +23,8 @@ export interface CordappModel {
 export interface StateInfo {
   waitsFor?: string;
   text?: string;
+  /** The flow whose call this state enters, compiled into the machine (`compiler/inline.ts`). */
+  inlines?: string;
   final: boolean;
   has: Record<string, string>;
   needs: Record<string, string>;
@@ -61,6 +63,7 @@ interface MachineJson {
       meta?: {
         waitsFor?: string;
         text?: string;
+        inlines?: string;
         context?: { has?: Record<string, string>; needs?: Record<string, string> };
       };
     }
@@ -92,6 +95,7 @@ export function cordappModel(files: Record<string, string>): CordappModel {
       };
       if (state.meta?.waitsFor) info.waitsFor = state.meta.waitsFor;
       if (state.meta?.text) info.text = state.meta.text;
+      if (state.meta?.inlines) info.inlines = state.meta.inlines;
       states.set(id, info);
     }
     const entry: CordappModel['flows'] extends Map<string, infer V> ? V : never = {
@@ -159,9 +163,11 @@ function diffStates(
       problems: [
         candidates.length > 1
           ? `several new states wait for "${state.text}": ${candidates.map(([n]) => n).join(', ')}`
-          : same
-            ? `the new "${id}" waits for "${same.text ?? same.waitsFor ?? 'nothing'}" instead of "${state.text}"`
-            : `no new state waits for "${state.text}"`,
+          : same?.inlines
+            ? `the new "${id}" does not wait: its call of ${same.inlines} is compiled into the flow (a checkpoint waiting for the call cannot resume inside it)`
+            : same
+              ? `the new "${id}" waits for "${same.text ?? same.waitsFor ?? 'nothing'}" instead of "${state.text}"`
+              : `no new state waits for "${state.text}"`,
       ],
     });
   }

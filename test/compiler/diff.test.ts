@@ -432,6 +432,48 @@ describe('flowc diff on source directories', () => {
   );
 });
 
+describe('flowc diff and sub-flows compiled into their caller', () => {
+  const NAP = dedent`
+    cordapp com.example.inlined version 1.0.0
+
+    @startable
+    flow Outer() -> Int {
+      var got = 0
+      try {
+        got = call Nap(2)
+      } catch e {
+        got = -1
+      }
+      return got
+    }
+
+    flow Nap(n: Int) -> Int {
+      sleep 1s
+      return n
+    }
+  `;
+
+  it(
+    'says a call that is now compiled in no longer waits, and that a checkpoint in its frame needs the frame',
+    () => {
+      // inside `try` the call is a sub-flow (a waiting state); moved out, it is compiled into Outer
+      const moved = NAP.replace('version 1.0.0', 'version 1.1.0').replace(
+        /var got = 0\n {2}try \{\n {4}got = call Nap\(2\)\n {2}\} catch e \{\n {4}got = -1\n {2}\}/,
+        'let got = call Nap(2)',
+      );
+      expect(moved).not.toContain('try');
+      const { report } = diffJson(cordapp('nap-1', NAP), cordapp('nap-2', moved));
+      const outer = flowOf(report, 'Outer');
+      const call = outer.lost.find((l) => l.state.startsWith('call_'));
+      expect(call?.problems).toEqual([
+        `the new "${call!.state}" does not wait: its call of Nap is compiled into the flow (a checkpoint waiting for the call cannot resume inside it)`,
+      ]);
+      expect(report.checkpointsCompatible).toBe(false);
+    },
+    SLOW,
+  );
+});
+
 describe('flowc diff on built bundles', () => {
   let oldBundle: string;
   let insertBundle: string;
