@@ -34,8 +34,8 @@ export function applyEffect(
         label: String(effect['label'] ?? effect['step']),
         at,
       };
-      const frames = effect['frames'] as [string, string][] | undefined;
-      if (frames?.length) record.frames = frames;
+      const frames = framesOf(effect);
+      if (frames) record.frames = frames;
       else flow.step = record.step;
       core.batch.writes.progress.push(record);
       core.batch.after.push(() => core.publishProgress(flow, record));
@@ -70,8 +70,8 @@ export function applyEffect(
     }
     case 'flow.open': {
       const w = wait({ party: String(effect['party']) });
-      const frames = effect['frames'] as [string, string][] | undefined;
-      if (frames?.length) w.frames = frames;
+      const frames = framesOf(effect);
+      if (frames) w.frames = frames;
       return w;
     }
     case 'flow.call': {
@@ -80,8 +80,8 @@ export function applyEffect(
         calleeKind: String(effect['flowKind']),
         args: effect['args'] as unknown[],
       });
-      const frames = effect['frames'] as [string, string][] | undefined;
-      if (frames?.length) w.frames = frames;
+      const frames = framesOf(effect);
+      if (frames) w.frames = frames;
       return w;
     }
     case 'flow.input': {
@@ -198,6 +198,12 @@ function trackingStep(
     if (last) return { parentProgress: last.index };
   }
   return parent.progressCount > 0 ? { parentProgress: parent.progressCount - 1 } : {};
+}
+
+/** The frames of an effect emitted inside an inlined sub-flow (compiler/inline.ts), if it was. */
+function framesOf(effect: FlowEventValue): [string, string][] | undefined {
+  const frames = effect['frames'] as [string, string][] | undefined;
+  return frames?.length ? frames : undefined;
 }
 
 function lastOf<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
