@@ -184,10 +184,20 @@ export async function setUpTrades(
   return { network, ...(profile ? { profile } : {}), close };
 }
 
-function expectAllDone(outcomes: FlowOutcome[], what: string): void {
+/** Throws unless every flow ended done, naming the first that did not. */
+export function expectAllDone(outcomes: FlowOutcome[], what: string): void {
   const bad = outcomes.filter((o) => o.status !== 'done');
   if (bad.length)
     throw new Error(`${bad.length} of ${outcomes.length} flows failed ${what}: ${JSON.stringify(bad[0])}`);
+}
+
+/** Throws unless, after `trades` trades, the seller holds a payment for each and no lot, and the buyer every lot. */
+export function expectVaultsAgree(
+  vaults: { sellerCash: number; sellerLots: number; buyerLots: number },
+  trades: number,
+): void {
+  if (vaults.sellerCash !== trades || vaults.sellerLots !== 0 || vaults.buyerLots !== trades)
+    throw new Error(`The vaults do not agree after ${trades} trades: ${JSON.stringify(vaults)}`);
 }
 
 export interface TradeRun {
@@ -243,8 +253,7 @@ export async function runTrades(
     sellerLots: count('Seller', 'Commodity'),
     buyerLots: count('Buyer', 'Commodity'),
   };
-  if (vaults.sellerCash !== trades || vaults.sellerLots !== 0 || vaults.buyerLots !== trades)
-    throw new Error(`The vaults do not agree after ${trades} trades: ${JSON.stringify(vaults)}`);
+  expectVaultsAgree(vaults, trades);
   const commits = Object.fromEntries(
     NODES.map((n, i) => [n, network.node(n).commitCount - commitsBefore[i]!]),
   ) as TradeRun['commits'];

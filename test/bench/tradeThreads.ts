@@ -12,9 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { openThreadNetwork } from '../../runtime/node/threads.js';
-import type { FlowOutcome } from '../../runtime/node.js';
 import { cordappAt, measure, removeDir, tempDir } from './runtimeFlows.js';
-import { NODES, PRICE, TRADE } from './tradeFlows.js';
+import { expectAllDone, expectVaultsAgree, NODES, PRICE, TRADE } from './tradeFlows.js';
 
 export interface ThreadedOptions {
   trades: number;
@@ -28,12 +27,6 @@ export interface ThreadedRun extends ThreadedOptions {
   cpu: number;
   /** Commits per node during the timed part. */
   commits: number[];
-}
-
-function expectAllDone(outcomes: FlowOutcome[], what: string): void {
-  const bad = outcomes.filter((o) => o.status !== 'done');
-  if (bad.length)
-    throw new Error(`${bad.length} of ${outcomes.length} flows failed ${what}: ${JSON.stringify(bad[0])}`);
 }
 
 export async function runThreaded(options: ThreadedOptions): Promise<ThreadedRun> {
@@ -77,10 +70,7 @@ export async function runThreaded(options: ThreadedOptions): Promise<ThreadedRun
       net.vaultCount('Seller', 'Commodity'),
       net.vaultCount('Buyer', 'Commodity'),
     ]);
-    if (sellerCash !== total || sellerLots !== 0 || buyerLots !== total)
-      throw new Error(
-        `The vaults do not agree after ${total} trades: ${JSON.stringify({ sellerCash, sellerLots, buyerLots })}`,
-      );
+    expectVaultsAgree({ sellerCash, sellerLots, buyerLots }, total);
     return { ...options, wall: time.wall, cpu: time.cpu, commits: after.map((c, i) => c - before[i]!) };
   } finally {
     await net.close();
