@@ -9,6 +9,7 @@ import { LedgerServices, type LedgerAccess, type VaultQuery, type VaultState } f
 import type { SignedTransaction } from '../ledger/types.js';
 import { matchesVaultQuery, type FlowRecord, type StoreVaultQuery } from '../store.js';
 import type { NodeCore } from './core.js';
+import { RecordCache } from './recordCache.js';
 
 const KEYS = 'ledger.keys';
 
@@ -54,23 +55,21 @@ export function ledgerServices(core: NodeCore, flow: FlowRecord): LedgerServices
 
 /** How many committed transactions a node keeps parsed in memory. */
 const TRANSACTION_CACHE = 4096;
-const transactionCaches = new WeakMap<NodeCore, Map<string, SignedTransaction>>();
+const transactionCaches = new WeakMap<NodeCore, RecordCache<SignedTransaction>>();
 
 /**
  * A transaction from the node's store, parsed once: a committed transaction never changes (its id is the hash of
  * its content), and a trade reads each of its inputs' transactions several times on each node (verification,
- * backchains, vault). Only what the store returned is kept, so nothing uncommitted is ever served.
+ * backchains, vault). Only what the store returned is kept, so nothing uncommitted is ever served; being immutable,
+ * a kept transaction is looked at (`peek`), never taken out.
  */
 function storedTransaction(core: NodeCore, id: string): SignedTransaction | undefined {
   let cache = transactionCaches.get(core);
-  if (!cache) transactionCaches.set(core, (cache = new Map()));
-  const cached = cache.get(id);
+  if (!cache) transactionCaches.set(core, (cache = new RecordCache(TRANSACTION_CACHE)));
+  const cached = cache.peek(id);
   if (cached) return cached;
   const stored = core.store.getTransaction(id);
-  if (stored) {
-    if (cache.size >= TRANSACTION_CACHE) cache.delete(cache.keys().next().value!);
-    cache.set(id, stored);
-  }
+  if (stored) cache.put(id, stored);
   return stored;
 }
 
